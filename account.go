@@ -1,0 +1,18 @@
+package voc
+
+import "time"
+
+// Account is the paying customer behind conversations. MRR is kept in minor
+// units of its currency (cents, or yen for JPY) so that no revenue figure is
+// ever rounded by floating point on the way in.
+type Account struct {
+	ID          string    `json:"id" db:"id"`
+	Name        string    `json:"name" db:"name"`
+	Domains     []string  `json:"domains,omitempty"`
+	Plan        string    `json:"plan,omitempty" db:"plan"`
+	MRR         int64     `json:"mrr" db:"mrr"`
+	Currency    string    `json:"currency,omitempty" db:"currency"`
+	Seats       int       `json:"seats,omitempty" db:"seats"`
+	Segment     string    `json:"segment,omitempty" db:"segment"`
+	RenewalDate time.Time `json:"renewal_date,omitzero"`
+}
