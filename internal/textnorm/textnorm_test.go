@@ -1,0 +1,90 @@
+package textnorm
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"ＣＳＶ出力":   "csv出力",
+		"ｴｸｽﾎﾟｰﾄ": "エクスポート",
+		"Dark Mode": "dark mode",
+		"１２月":     "12月",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTokens(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"Please add a Gantt chart for our projects!", []string{"add", "gantt", "chart", "project"}},
+		{"Exporting reports to Excel", []string{"export", "report", "excel"}},
+		{"ガントチャート表示", []string{"ガン", "ント", "トチ", "チャ", "ャー", "ート", "ト表", "表示"}},
+		{"ＣＳＶ出力が遅い", []string{"csv", "出力", "力が", "が遅", "遅い"}},
+	}
+	for _, c := range cases {
+		if got := Tokens(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Tokens(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestSentences(t *testing.T) {
+	got := Sentences("Export fails. It worked e.g. last week! Can you fix it?\nお世話になっております。CSVが出力できません！よろしく")
+	want := []string{"Export fails.", "It worked e.g. last week!", "Can you fix it?", "お世話になっております。", "CSVが出力できません！", "よろしく"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Sentences = %q\nwant %q", got, want)
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	if Language("ガントチャートがほしいです") != "ja" || Language("We need a Gantt chart") != "en" || Language("SSOでログインできない") != "ja" {
+		t.Fatal("language guess wrong")
+	}
+}
+
+func TestCleanMessage(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"english mail", "Hi team,\n\nThe CSV export spins forever.\nCan you look?\n\nThanks,\nDana\nOps Lead\n\nOn Tue, Oct 7, 2026 at 9:14 AM Acme Support <support@acme.example> wrote:\n> Could you try again?",
+			"The CSV export spins forever.\nCan you look?"},
+		{"signature delimiter", "Please add dark mode.\n-- \nDana Reyes\n+1 415 555 0134", "Please add dark mode."},
+		{"quoted lines", "> old text\nNew ask: Gantt chart please.", "New ask: Gantt chart please."},
+		{"japanese mail", "お世話になっております。\n株式会社ミナト物流の田中です。\n\nガントチャート表示を追加していただけないでしょうか。\n\nよろしくお願いいたします。\n──────────\n株式会社ミナト物流\nTEL: 03-1234-5678",
+			"ガントチャート表示を追加していただけないでしょうか。"},
+		{"japanese quote", "解決しました。\n\n2026年10月7日(火) 9:14 Acme サポート <support@acme.example>:\n> 再度お試しください", "解決しました。"},
+		{"auto reply", "Automatic reply: Out of office until Monday.", ""},
+		{"japanese auto reply", "【自動返信】不在のお知らせ\n10月10日まで不在にしております。", ""},
+		{"outlook", "Sure, go ahead.\n\nFrom: Acme Support\nSent: Monday\nSubject: Re: export", "Sure, go ahead."},
+	}
+	for _, c := range cases {
+		if got := CleanMessage(c.in); got != c.want {
+			t.Errorf("%s: CleanMessage =\n%q\nwant\n%q", c.name, got, c.want)
+		}
+	}
+	if strings.Contains(CleanMessage("Hello Acme,\nExport broke."), "Hello") {
+		t.Error("greeting kept")
+	}
+}
+
+func TestTerms(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"Please add a Gantt chart view, we'd love it", []string{"gantt", "chart", "view"}},
+		{"ガントチャート表示を追加していただけないでしょうか", []string{"ガン", "ント", "トチ", "チャ", "ャー", "ート", "表示", "追加"}},
+		{"ＳＳＯでログインできない", []string{"sso", "ログ", "グイ", "イン"}},
+	}
+	for _, c := range cases {
+		if got := Terms(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Terms(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

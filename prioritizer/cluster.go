@@ -1,0 +1,158 @@
+package prioritizer
+
+import (
+	"math"
+	"sort"
+
+	"github.com/voc-dev/voc/internal/textnorm"
+)
+
+// DefaultThreshold is the cosine similarity an ask needs to the centroid of
+// an existing topic to join it.
+const DefaultThreshold = 0.22
+
+// candidateTerms is how many of an ask's rarest terms are used to find
+// candidate topics, which keeps the cost per ask bounded.
+const candidateTerms = 8
+
+type vector map[string]float64
+
+// clusterer groups texts greedily: each text joins the most similar
+// existing cluster (cosine of TF-IDF vectors against the cluster's
+// centroid) when the similarity reaches the threshold, or starts a new one.
+// Candidate clusters come from an inverted index of terms, so the cost per
+// text does not grow with the number of clusters.
+type clusterer struct {
+	threshold float64
+	idf       map[string]float64
+	defIDF    float64
+	centroids []vector
+	norms     []float64
+	index     map[string][]int
+}
+
+func newClusterer(docs [][]string, threshold float64) *clusterer {
+	df := map[string]int{}
+	for _, d := range docs {
+		seen := map[string]bool{}
+		for _, t := range d {
+			if !seen[t] {
+				seen[t] = true
+				df[t]++
+			}
+		}
+	}
+	n := float64(len(docs))
+	idf := make(map[string]float64, len(df))
+	for t, c := range df {
+		idf[t] = math.Log((n+1)/(float64(c)+1)) + 1
+	}
+	return &clusterer{threshold: threshold, idf: idf, defIDF: math.Log(n+1) + 1, index: map[string][]int{}}
+}
+
+func (c *clusterer) vectorize(tokens []string) vector {
+	v := vector{}
+	for _, t := range tokens {
+		v[t]++
+	}
+	var norm float64
+	for t, tf := range v {
+		w := (1 + math.Log(tf)) * c.weight(t)
+		v[t] = w
+		norm += w * w
+	}
+	norm = math.Sqrt(norm)
+	for t := range v {
+		v[t] /= norm
+	}
+	return v
+}
+
+func (c *clusterer) weight(t string) float64 {
+	if w, ok := c.idf[t]; ok {
+		return w
+	}
+	return c.defIDF
+}
+
+// add places one text and returns its cluster index and its similarity to
+// that cluster (1 for a new cluster).
+func (c *clusterer) add(tokens []string) (int, float64) {
+	v := c.vectorize(tokens)
+	if len(v) == 0 {
+		return c.newCluster(v), 1
+	}
+	terms := make([]string, 0, len(v))
+	for t := range v {
+		terms = append(terms, t)
+	}
+	sort.Slice(terms, func(i, j int) bool {
+		if v[terms[i]] != v[terms[j]] {
+			return v[terms[i]] > v[terms[j]]
+		}
+		return terms[i] < terms[j]
+	})
+	if len(terms) > candidateTerms {
+		terms = terms[:candidateTerms]
+	}
+	best, bestSim := -1, 0.0
+	seen := map[int]bool{}
+	for _, t := range terms {
+		for _, k := range c.index[t] {
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			if s := c.cosine(v, k); s > bestSim || (s == bestSim && k < best) {
+				best, bestSim = k, s
+			}
+		}
+	}
+	if best < 0 || bestSim < c.threshold {
+		return c.newCluster(v), 1
+	}
+	c.merge(best, v)
+	return best, bestSim
+}
+
+func (c *clusterer) cosine(v vector, k int) float64 {
+	if c.norms[k] == 0 {
+		return 0
+	}
+	var dot float64
+	for t, w := range v {
+		dot += w * c.centroids[k][t]
+	}
+	return dot / c.norms[k]
+}
+
+func (c *clusterer) newCluster(v vector) int {
+	k := len(c.centroids)
+	c.centroids = append(c.centroids, vector{})
+	c.norms = append(c.norms, 0)
+	c.merge(k, v)
+	return k
+}
+
+func (c *clusterer) merge(k int, v vector) {
+	cent := c.centroids[k]
+	for t, w := range v {
+		if _, ok := cent[t]; !ok {
+			c.index[t] = append(c.index[t], k)
+		}
+		cent[t] += w
+	}
+	var n float64
+	for _, w := range cent {
+		n += w * w
+	}
+	c.norms[k] = math.Sqrt(n)
+}
+
+// similarity of a text's vector to cluster k, for picking a title.
+func (c *clusterer) similarity(tokens []string, k int) float64 {
+	return c.cosine(c.vectorize(tokens), k)
+}
+
+// tokens is the clustering view of a text.
+func tokens(text string) []string { return textnorm.Terms(text) }

@@ -1,0 +1,306 @@
+// Package prioritizer groups items that ask for the same thing into topics
+// and ranks the topics by the customers behind them. It is a pure function
+// of domain values: the caller loads items and accounts and stores the
+// result.
+package prioritizer
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/voc-dev/voc"
+)
+
+// Ask is an item with what ranking needs to know about where it came from.
+type Ask struct {
+	voc.Item
+	// Ref identifies the ask stably across runs (source/external_id#seq).
+	Ref            string
+	AccountID      string // as the source gave it; may be empty
+	CustomerDomain string // e-mail domain of the customer, to find the account
+}
+
+// Config tunes ranking.
+type Config struct {
+	Weights   Weights
+	Threshold float64 // cosine similarity to join a topic; DefaultThreshold when zero
+}
+
+// Result is the ranked backlog: topics in rank order (open work first, by
+// score) and the item ids of each topic, by topic key.
+type Result struct {
+	Topics  []voc.Topic
+	Members map[string][]int64
+	// UnknownCurrencies lists currencies with no exchange rate, whose
+	// revenue counted as zero.
+	UnknownCurrencies []string
+}
+
+type cluster struct {
+	key   string
+	asks  []int
+	token [][]string
+	idx   int // clusterer index, -1 for non-goal clusters
+	ng    string
+}
+
+// Rank clusters the asks into topics and scores them.
+func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config) Result {
+	if cfg.Threshold == 0 {
+		cfg.Threshold = DefaultThreshold
+	}
+	asks = append([]Ask(nil), asks...)
+	sort.SliceStable(asks, func(i, j int) bool {
+		if !asks[i].AskedAt.Equal(asks[j].AskedAt) {
+			return asks[i].AskedAt.Before(asks[j].AskedAt)
+		}
+		return asks[i].Ref < asks[j].Ref
+	})
+	toks := make([][]string, len(asks))
+	for i, a := range asks {
+		toks[i] = tokens(a.Quote)
+	}
+
+	// Bugs and features are clustered separately: a failure report and a
+	// request never share a topic. Out-of-scope asks gather under the
+	// non-goal they fall under, which is decided once and reused.
+	families := map[string]*clusterer{}
+	var docsBug, docsFeat [][]string
+	for i, a := range asks {
+		switch a.Kind {
+		case voc.KindBug:
+			docsBug = append(docsBug, toks[i])
+		case voc.KindFeature:
+			docsFeat = append(docsFeat, toks[i])
+		}
+	}
+	families[string(voc.KindBug)] = newClusterer(docsBug, cfg.Threshold)
+	families[string(voc.KindFeature)] = newClusterer(docsFeat, cfg.Threshold)
+
+	var clusters []*cluster
+	byFamily := map[string]map[int]*cluster{}
+	byNonGoal := map[string]*cluster{}
+	for i, a := range asks {
+		if a.Kind == voc.KindOutOfScope {
+			cl := byNonGoal[a.NonGoal]
+			if cl == nil {
+				cl = &cluster{key: "nongoal-" + a.NonGoal, idx: -1, ng: a.NonGoal}
+				byNonGoal[a.NonGoal] = cl
+				clusters = append(clusters, cl)
+			}
+			cl.asks = append(cl.asks, i)
+			cl.token = append(cl.token, toks[i])
+			continue
+		}
+		fam := string(a.Kind)
+		c := families[fam]
+		if c == nil {
+			continue
+		}
+		k, _ := c.add(toks[i])
+		if byFamily[fam] == nil {
+			byFamily[fam] = map[int]*cluster{}
+		}
+		cl := byFamily[fam][k]
+		if cl == nil {
+			cl = &cluster{key: topicKey(fam, a.Ref), idx: k}
+			byFamily[fam][k] = cl
+			clusters = append(clusters, cl)
+		}
+		cl.asks = append(cl.asks, i)
+		cl.token = append(cl.token, toks[i])
+	}
+
+	acc := newAccountIndex(accounts)
+	res := Result{Members: map[string][]int64{}}
+	unknown := map[string]bool{}
+	for _, cl := range clusters {
+		t := voc.Topic{Key: cl.key, Status: voc.StatusOpen, Currency: cfg.Weights.BaseCurrency}
+		kinds := map[voc.Kind]int{}
+		areas := map[string]int{}
+		langs := map[string]bool{}
+		seen := map[string]bool{}
+		var customers []Customer
+		for _, i := range cl.asks {
+			a := asks[i]
+			res.Members[cl.key] = append(res.Members[cl.key], a.ID)
+			t.Items++
+			kinds[a.Kind]++
+			if a.Area != "" {
+				areas[a.Area]++
+			}
+			langs[a.Language] = true
+			if t.FirstSeen.IsZero() || a.AskedAt.Before(t.FirstSeen) {
+				t.FirstSeen = a.AskedAt
+			}
+			if a.AskedAt.After(t.LastSeen) {
+				t.LastSeen = a.AskedAt
+			}
+			ck, account, ok := acc.resolve(a)
+			if seen[ck] {
+				continue
+			}
+			seen[ck] = true
+			cust := Customer{Key: ck}
+			if ok {
+				m, known := cfg.Weights.ToBaseMinor(account.MRR, account.Currency)
+				if !known {
+					unknown[account.Currency] = true
+				}
+				cust.MRRBase = m
+			}
+			customers = append(customers, cust)
+			t.MRR += cust.MRRBase
+		}
+		t.Accounts = len(customers)
+		t.Kind = majorityKind(kinds)
+		t.Area = majority(areas)
+		t.Score, t.Breakdown = cfg.Weights.Score(customers)
+		t.Title = title(asks, cl, families)
+		if cl.ng != "" {
+			t.Status = voc.StatusDeclined
+			t.Decision = declineDecision(strategy, cl.ng, langs)
+		}
+		res.Topics = append(res.Topics, t)
+	}
+	sort.SliceStable(res.Topics, func(i, j int) bool {
+		a, b := res.Topics[i], res.Topics[j]
+		if (a.Status == voc.StatusDeclined) != (b.Status == voc.StatusDeclined) {
+			return b.Status == voc.StatusDeclined
+		}
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		return a.Key < b.Key
+	})
+	for c := range unknown {
+		res.UnknownCurrencies = append(res.UnknownCurrencies, c)
+	}
+	sort.Strings(res.UnknownCurrencies)
+	return res
+}
+
+// topicKey derives a topic's stable key from the first ask that formed it.
+func topicKey(family, ref string) string {
+	sum := sha1.Sum([]byte(family + "\x00" + ref))
+	return family + "-" + hex.EncodeToString(sum[:6])
+}
+
+func majorityKind(m map[voc.Kind]int) voc.Kind {
+	best, n := voc.KindOther, -1
+	for _, k := range voc.Kinds {
+		if m[k] > n {
+			best, n = k, m[k]
+		}
+	}
+	return best
+}
+
+func majority(m map[string]int) string {
+	best, n := "", 0
+	for k, c := range m {
+		if c > n || (c == n && k < best) {
+			best, n = k, c
+		}
+	}
+	return best
+}
+
+// title picks the member ask closest to the topic's centroid (the shortest
+// on ties) and trims it to a readable length.
+func title(asks []Ask, cl *cluster, fams map[string]*clusterer) string {
+	best, bestSim, bestLen := "", -1.0, 0
+	for j, i := range cl.asks {
+		q := asks[i].Quote
+		sim := 0.0
+		if cl.idx >= 0 {
+			sim = fams[string(asks[i].Kind)].similarity(cl.token[j], cl.idx)
+		}
+		n := utf8.RuneCountInString(q)
+		if sim > bestSim+1e-9 || (sim > bestSim-1e-9 && n < bestLen) {
+			best, bestSim, bestLen = q, sim, n
+		}
+	}
+	return Shorten(best, 90)
+}
+
+// Shorten trims text to at most n characters on a word boundary where
+// there is one, adding an ellipsis.
+func Shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n-1]
+	if i := strings.LastIndexByte(string(r), ' '); i > n/2 {
+		return string(r)[:i] + "…"
+	}
+	return string(r) + "…"
+}
+
+func declineDecision(s *voc.Strategy, id string, langs map[string]bool) *voc.Decision {
+	d := &voc.Decision{Status: voc.StatusDeclined, NonGoal: id, By: voc.ByRule}
+	if s == nil {
+		return d
+	}
+	ng, ok := s.NonGoal(id)
+	if !ok {
+		return d
+	}
+	d.Rationale = strings.TrimSpace(ng.Rationale)
+	d.Reason = strings.TrimSpace(ng.Statement)
+	d.Replies = map[string]string{}
+	for lang := range langs {
+		if r, ok := ng.Replies[lang]; ok {
+			d.Replies[lang] = strings.TrimSpace(r)
+		}
+	}
+	if len(d.Replies) == 0 {
+		if r, ok := ng.Replies["en"]; ok {
+			d.Replies["en"] = strings.TrimSpace(r)
+		}
+	}
+	return d
+}
+
+// accountIndex finds the account behind an ask: by the id the source gave,
+// else by the customer's e-mail domain.
+type accountIndex struct {
+	byID     map[string]voc.Account
+	byDomain map[string]voc.Account
+}
+
+func newAccountIndex(accounts []voc.Account) *accountIndex {
+	x := &accountIndex{byID: map[string]voc.Account{}, byDomain: map[string]voc.Account{}}
+	for _, a := range accounts {
+		x.byID[a.ID] = a
+		for _, d := range a.Domains {
+			if _, taken := x.byDomain[d]; !taken {
+				x.byDomain[d] = a
+			}
+		}
+	}
+	return x
+}
+
+// resolve returns the customer key of an ask and its account when known.
+// Asks with no known account count as one customer per conversation.
+func (x *accountIndex) resolve(a Ask) (string, voc.Account, bool) {
+	if a.AccountID != "" {
+		if acc, ok := x.byID[a.AccountID]; ok {
+			return "account:" + acc.ID, acc, true
+		}
+		return "account:" + a.AccountID, voc.Account{}, false
+	}
+	if acc, ok := x.byDomain[a.CustomerDomain]; ok && a.CustomerDomain != "" {
+		return "account:" + acc.ID, acc, true
+	}
+	conv := a.Ref
+	if i := strings.LastIndexByte(conv, '#'); i > 0 {
+		conv = conv[:i]
+	}
+	return "anonymous:" + conv, voc.Account{}, false
+}

@@ -1,0 +1,149 @@
+package prioritizer
+
+import (
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/voc-dev/voc"
+)
+
+var day = time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+
+func ask(id int64, kind voc.Kind, quote, account string) Ask {
+	return Ask{Item: voc.Item{ID: id, Kind: kind, Quote: quote, Language: "en", AskedAt: day.Add(time.Duration(id) * time.Hour)},
+		Ref: fmt.Sprintf("zendesk/%d#0", id), AccountID: account}
+}
+
+func cfg() Config { return Config{Weights: DefaultWeights()} }
+
+func TestRankingDecisions(t *testing.T) {
+	var accounts []voc.Account
+	var asks []Ask
+	// Fifty small accounts ($49/month) ask for dark mode.
+	for i := 0; i < 50; i++ {
+		id := fmt.Sprintf("small%02d", i)
+		accounts = append(accounts, voc.Account{ID: id, MRR: 4900, Currency: "USD"})
+		asks = append(asks, ask(int64(i+1), voc.KindFeature, "Please add a dark mode theme", id))
+	}
+	// One whale ($60k/month) asks for a Gantt chart.
+	accounts = append(accounts, voc.Account{ID: "whale", MRR: 6_000_000, Currency: "USD"})
+	asks = append(asks, ask(100, voc.KindFeature, "We need a Gantt chart of all projects", "whale"))
+	// A loud free account asks for recurring tasks eight times.
+	accounts = append(accounts, voc.Account{ID: "loud", MRR: 0, Currency: "USD"})
+	for i := 0; i < 8; i++ {
+		asks = append(asks, ask(int64(200+i), voc.KindFeature, "Recurring tasks every week please", "loud"))
+	}
+	// Three paying accounts ($500) ask for Excel export, which a non-goal
+	// topic with more accounts must never outrank as open work.
+	for i := 0; i < 3; i++ {
+		id := fmt.Sprintf("mid%d", i)
+		accounts = append(accounts, voc.Account{ID: id, MRR: 50_000, Currency: "USD"})
+		asks = append(asks, ask(int64(300+i), voc.KindFeature, "Export the report to Excel xlsx", id))
+	}
+	for i := 0; i < 10; i++ {
+		a := ask(int64(400+i), voc.KindOutOfScope, "Can we get an on-premise install", fmt.Sprintf("small%02d", i))
+		a.NonGoal = "on-premise"
+		asks = append(asks, a)
+	}
+	strategy := &voc.Strategy{NonGoals: []voc.NonGoal{{ID: "on-premise", Rationale: "one hosted service", Replies: map[string]string{"en": "No, sorry.", "ja": "申し訳ありません。"}}}}
+	res := Rank(asks, accounts, strategy, cfg())
+
+	byTitle := map[string]voc.Topic{}
+	for _, tp := range res.Topics {
+		byTitle[tp.Title] = tp
+		if math.Abs(voc.Breakdown(tp.Breakdown).Sum()-tp.Score) > 1e-9 {
+			t.Errorf("%q: breakdown %v does not sum to score %v", tp.Title, tp.Breakdown, tp.Score)
+		}
+	}
+	dark, gantt, recur, excel := byTitle["Please add a dark mode theme"], byTitle["We need a Gantt chart of all projects"],
+		byTitle["Recurring tasks every week please"], byTitle["Export the report to Excel xlsx"]
+	if dark.Accounts != 50 || dark.Items != 50 || dark.MRR != 50*4900 {
+		t.Fatalf("dark mode topic: %+v", dark)
+	}
+	if !(dark.Score > gantt.Score) {
+		t.Errorf("fifty small accounts (%.1f) must outrank one whale (%.1f)", dark.Score, gantt.Score)
+	}
+	if !(gantt.Score > excel.Score) {
+		t.Errorf("a $60k whale (%.1f) should still outrank three $500 accounts (%.1f): revenue matters", gantt.Score, excel.Score)
+	}
+	if recur.Accounts != 1 || recur.Items != 8 || !(recur.Score < excel.Score) {
+		t.Errorf("loud account counted more than once: %+v", recur)
+	}
+	last := res.Topics[len(res.Topics)-1]
+	if last.Status != voc.StatusDeclined || last.Decision == nil || last.Decision.NonGoal != "on-premise" || last.Decision.Rationale == "" {
+		t.Fatalf("declined topic not last or lacks its decision: %+v", last)
+	}
+	if last.Score <= recur.Score {
+		t.Fatalf("test needs the declined topic to outscore open ones; got %.1f", last.Score)
+	}
+	if _, ok := last.Decision.Replies["en"]; !ok || len(last.Decision.Replies) != 1 {
+		t.Errorf("reply drafts should be in the customers' language only: %v", last.Decision.Replies)
+	}
+	for _, tp := range res.Topics[:len(res.Topics)-1] {
+		if tp.Status != voc.StatusOpen {
+			t.Errorf("topic %q status %s", tp.Title, tp.Status)
+		}
+	}
+}
+
+func TestClusteringWording(t *testing.T) {
+	asks := []Ask{
+		ask(1, voc.KindFeature, "Please add a Gantt chart view for project timelines", "a"),
+		ask(2, voc.KindFeature, "We'd love a gantt chart with task dependencies", "b"),
+		ask(3, voc.KindFeature, "Any plans for Gantt charts?", "c"),
+		ask(4, voc.KindFeature, "Dark mode please, the white screen hurts at night", "d"),
+		ask(5, voc.KindFeature, "Is a dark theme / dark mode on the roadmap?", "e"),
+		ask(6, voc.KindBug, "The Gantt chart export crashes", "f"),
+		ask(7, voc.KindFeature, "ガントチャートで表示できるようにしてほしい", "g"),
+		ask(8, voc.KindFeature, "ガントチャート表示の機能を追加していただけないでしょうか", "h"),
+	}
+	res := Rank(asks, nil, nil, cfg())
+	topicOf := map[int64]string{}
+	for key, ids := range res.Members {
+		for _, id := range ids {
+			topicOf[id] = key
+		}
+	}
+	same := [][2]int64{{1, 2}, {1, 3}, {4, 5}, {7, 8}}
+	for _, p := range same {
+		if topicOf[p[0]] != topicOf[p[1]] {
+			t.Errorf("asks %d and %d should share a topic", p[0], p[1])
+		}
+	}
+	diff := [][2]int64{{1, 4}, {1, 6}, {4, 7}}
+	for _, p := range diff {
+		if topicOf[p[0]] == topicOf[p[1]] {
+			t.Errorf("asks %d and %d should not share a topic", p[0], p[1])
+		}
+	}
+	// Same input, same keys: topic identity is stable across runs.
+	again := Rank(asks, nil, nil, cfg())
+	for i := range res.Topics {
+		if res.Topics[i].Key != again.Topics[i].Key {
+			t.Fatal("topic keys changed between identical runs")
+		}
+	}
+}
+
+func TestAccountByDomainAndCurrency(t *testing.T) {
+	accounts := []voc.Account{{ID: "j1", Domains: []string{"minato.example"}, MRR: 1_000_000, Currency: "JPY"}, {ID: "x", MRR: 100, Currency: "XXX"}}
+	a := ask(1, voc.KindBug, "CSV export times out", "")
+	a.CustomerDomain = "minato.example"
+	b := ask(2, voc.KindBug, "CSV export times out again", "x")
+	c := ask(3, voc.KindBug, "CSV export times out for me", "")
+	c.CustomerDomain = "gmail.example"
+	res := Rank([]Ask{a, b, c}, accounts, nil, cfg())
+	if len(res.Topics) != 1 {
+		t.Fatalf("want one topic, got %d", len(res.Topics))
+	}
+	tp := res.Topics[0]
+	// ¥1,000,000 at 0.0067 USD/JPY is $6,700.00 = 670000 cents.
+	if tp.MRR != 670000 || tp.Accounts != 3 {
+		t.Fatalf("topic: accounts %d mrr %d", tp.Accounts, tp.MRR)
+	}
+	if len(res.UnknownCurrencies) != 1 || res.UnknownCurrencies[0] != "XXX" {
+		t.Fatalf("unknown currencies: %v", res.UnknownCurrencies)
+	}
+}
