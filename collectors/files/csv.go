@@ -36,9 +36,9 @@ func openCSV(c *Collector, name string, required ...string) (*csvTable, io.Close
 	header, err := r.Read()
 	if err != nil {
 		f.Close()
-		return nil, nil, fmt.Errorf("files: %s:1: header: %w", name, err)
+		return nil, nil, fmt.Errorf("files: %s%s:1: header: %w", c.Prefix, name, err)
 	}
-	t := &csvTable{name: name, r: r, cols: map[string]int{}, max: c.maxRecord()}
+	t := &csvTable{name: c.Prefix + name, r: r, cols: map[string]int{}, max: c.maxRecord()}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		t.cols[h] = i
@@ -46,7 +46,7 @@ func openCSV(c *Collector, name string, required ...string) (*csvTable, io.Close
 	for _, col := range required {
 		if _, ok := t.cols[col]; !ok {
 			f.Close()
-			return nil, nil, fmt.Errorf("files: %s:1: header: missing column %q", name, col)
+			return nil, nil, fmt.Errorf("files: %s%s:1: header: missing column %q", c.Prefix, name, col)
 		}
 	}
 	return t, f, nil
@@ -130,7 +130,7 @@ func (c *Collector) importConversationsCSV(ctx context.Context, name string, sin
 			if errors.As(err, &fe) {
 				field, reason = fe.Field, fe.Reason
 			}
-			rep.Rejected = append(rep.Rejected, collectors.Reject{File: name, Line: curLine, Field: field, Reason: reason})
+			rep.Rejected = append(rep.Rejected, collectors.Reject{File: c.Prefix + name, Line: curLine, Field: field, Reason: reason})
 			return nil
 		}
 		if conv.Source == "-" {
@@ -158,7 +158,7 @@ func (c *Collector) importConversationsCSV(ctx context.Context, name string, sin
 		}
 		id := t.get(row, "conversation_id")
 		if id == "" {
-			rep.Rejected = append(rep.Rejected, collectors.Reject{File: name, Line: line, Field: "conversation_id", Reason: "required"})
+			rep.Rejected = append(rep.Rejected, collectors.Reject{File: c.Prefix + name, Line: line, Field: "conversation_id", Reason: "required"})
 			continue
 		}
 		if cur == nil || cur.ExternalID != id {
@@ -166,7 +166,7 @@ func (c *Collector) importConversationsCSV(ctx context.Context, name string, sin
 				return err
 			}
 			if finished[id] {
-				rep.Rejected = append(rep.Rejected, collectors.Reject{File: name, Line: line, Field: "conversation_id",
+				rep.Rejected = append(rep.Rejected, collectors.Reject{File: c.Prefix + name, Line: line, Field: "conversation_id",
 					Reason: fmt.Sprintf("rows of conversation %q are not contiguous", id)})
 				continue
 			}
@@ -175,7 +175,7 @@ func (c *Collector) importConversationsCSV(ctx context.Context, name string, sin
 				Channel: t.get(row, "channel"), Language: t.get(row, "language"), Subject: t.get(row, "subject"), URL: t.get(row, "url"),
 				CreatedAt: created}, line, false
 			if err != nil {
-				rep.Rejected = append(rep.Rejected, collectors.Reject{File: name, Line: line, Field: "created_at", Reason: err.Error()})
+				rep.Rejected = append(rep.Rejected, collectors.Reject{File: c.Prefix + name, Line: line, Field: "created_at", Reason: err.Error()})
 				curBad = true
 			}
 		}
@@ -184,7 +184,7 @@ func (c *Collector) importConversationsCSV(ctx context.Context, name string, sin
 		}
 		at, err := parseTime(t.get(row, "sent_at"), false)
 		if err != nil {
-			rep.Rejected = append(rep.Rejected, collectors.Reject{File: name, Line: line, Field: "sent_at", Reason: err.Error()})
+			rep.Rejected = append(rep.Rejected, collectors.Reject{File: c.Prefix + name, Line: line, Field: "sent_at", Reason: err.Error()})
 			curBad = true
 			continue
 		}
@@ -193,12 +193,12 @@ func (c *Collector) importConversationsCSV(ctx context.Context, name string, sin
 		}
 		m := voc.Message{ExternalID: t.get(row, "message_id"), Role: voc.Role(strings.ToLower(t.get(row, "role"))), Author: t.get(row, "author"), At: at, Text: t.get(row, "text")}
 		if !m.Role.Valid() {
-			rep.Rejected = append(rep.Rejected, collectors.Reject{File: name, Line: line, Field: "role", Reason: fmt.Sprintf("unknown role %q (want customer, agent, bot or note)", m.Role)})
+			rep.Rejected = append(rep.Rejected, collectors.Reject{File: c.Prefix + name, Line: line, Field: "role", Reason: fmt.Sprintf("unknown role %q (want customer, agent, bot or note)", m.Role)})
 			curBad = true
 			continue
 		}
 		if m.Text == "" {
-			rep.Rejected = append(rep.Rejected, collectors.Reject{File: name, Line: line, Field: "text", Reason: "required"})
+			rep.Rejected = append(rep.Rejected, collectors.Reject{File: c.Prefix + name, Line: line, Field: "text", Reason: "required"})
 			curBad = true
 			continue
 		}
@@ -249,7 +249,7 @@ func (c *Collector) importAccounts(ctx context.Context, name string, sink collec
 			}
 		}
 		if reason != "" {
-			rep.Rejected = append(rep.Rejected, collectors.Reject{File: name, Line: line, Field: field, Reason: reason})
+			rep.Rejected = append(rep.Rejected, collectors.Reject{File: c.Prefix + name, Line: line, Field: field, Reason: reason})
 			continue
 		}
 		seen[a.ID] = line

@@ -31,6 +31,9 @@ type Collector struct {
 	Accounts      []string // .csv files
 	Batch         int
 	MaxRecord     int // bytes; DefaultMaxRecord when zero
+	// Prefix is put before file names in rejects, so that they name the
+	// file as the user knows it (e.g. the folder of the config file).
+	Prefix string
 }
 
 func (c *Collector) maxRecord() int {

@@ -56,10 +56,10 @@ func (c *Collector) importJSONL(ctx context.Context, name string, sink collector
 			break
 		}
 		if err != nil && err != io.EOF {
-			return fmt.Errorf("files: %s:%d: %w", name, line, err)
+			return fmt.Errorf("files: %s:%d: %w", c.Prefix+name, line, err)
 		}
 		if tooLong {
-			rep.Rejected = append(rep.Rejected, collectors.Reject{File: name, Line: line, Field: "record", Reason: fmt.Sprintf("longer than %d bytes", c.maxRecord())})
+			rep.Rejected = append(rep.Rejected, collectors.Reject{File: c.Prefix + name, Line: line, Field: "record", Reason: fmt.Sprintf("longer than %d bytes", c.maxRecord())})
 			continue
 		}
 		if line == 1 {
@@ -70,7 +70,7 @@ func (c *Collector) importJSONL(ctx context.Context, name string, sink collector
 		}
 		conv, field, reason := parseJSONConversation(rec)
 		if reason != "" {
-			rep.Rejected = append(rep.Rejected, collectors.Reject{File: name, Line: line, Field: field, Reason: reason})
+			rep.Rejected = append(rep.Rejected, collectors.Reject{File: c.Prefix + name, Line: line, Field: field, Reason: reason})
 			continue
 		}
 		if err := b.add(ctx, conv); err != nil {

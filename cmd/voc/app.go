@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/voc-dev/voc"
+	"github.com/voc-dev/voc/classifier"
+	"github.com/voc-dev/voc/collectors"
+	"github.com/voc-dev/voc/collectors/files"
+	"github.com/voc-dev/voc/internal/redact"
+	"github.com/voc-dev/voc/store"
+)
+
+// app wires the stages to one store and one configuration.
+type app struct {
+	cfg      *Config
+	st       *store.Store
+	strategy *voc.Strategy
+	redactor *redact.Redactor
+	log      *slog.Logger
+}
+
+func openApp(ctx context.Context, e *env, cfg *Config) (*app, error) {
+	a := &app{cfg: cfg, redactor: redact.New(), log: e.log}
+	if cfg.Strategy != "" {
+		b, err := fs.ReadFile(cfg.FS, cfg.Strategy)
+		if err != nil {
+			return nil, fmt.Errorf("strategy: %w", err)
+		}
+		if a.strategy, err = voc.ParseStrategy(b); err != nil {
+			return nil, fmt.Errorf("strategy %s: %w", cfg.Strategy, err)
+		}
+	}
+	st, err := store.Open(ctx, cfg.dbDSN())
+	if err != nil {
+		return nil, err
+	}
+	a.st = st
+	return a, nil
+}
+
+func (a *app) Close() error { return a.st.Close() }
+
+// collectorsFor builds the configured collectors (all, or the one named).
+// This is the one place that lists every kind of source.
+func (a *app) collectorsFor(only string) ([]collectors.Collector, error) {
+	var out []collectors.Collector
+	for _, s := range a.cfg.Sources {
+		if only != "" && s.Name != only {
+			continue
+		}
+		switch s.Type {
+		case "files":
+			out = append(out, &files.Collector{SourceName: s.Name, FS: a.cfg.FS, Conversations: s.Conversations, Accounts: s.Accounts})
+		default:
+			return nil, fmt.Errorf("source %s: unknown type %q", s.Name, s.Type)
+		}
+	}
+	if only != "" && len(out) == 0 {
+		return nil, fmt.Errorf("no source named %q in the config", only)
+	}
+	return out, nil
+}
+
+func (a *app) classifier() *classifier.Classifier {
+	return classifier.New(classifier.NewBaseline(), a.strategy, a.redactor)
+}
+
+// storeSink adapts the store to the collectors' Sink.
+type storeSink struct{ st *store.Store }
+
+func (s storeSink) SaveAccounts(ctx context.Context, as []voc.Account) (collectors.Counts, error) {
+	c, err := s.st.UpsertAccounts(ctx, as)
+	return collectors.Counts(c), err
+}
+
+func (s storeSink) SaveConversations(ctx context.Context, cs []voc.Conversation) (collectors.Counts, error) {
+	c, err := s.st.UpsertConversations(ctx, cs)
+	return collectors.Counts(c), err
+}

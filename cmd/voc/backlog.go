@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/voc-dev/voc"
+	"github.com/voc-dev/voc/prioritizer"
+)
+
+// backlogEntry is one row of `voc backlog --format json`.
+type backlogEntry struct {
+	ID        int64         `json:"id"`
+	Key       string        `json:"key"`
+	Rank      int           `json:"rank"`
+	Title     string        `json:"title"`
+	Kind      voc.Kind      `json:"kind"`
+	Area      string        `json:"area"`
+	Status    voc.Status    `json:"status"`
+	Accounts  int           `json:"accounts"`
+	MRR       int64         `json:"mrr"`
+	Currency  string        `json:"currency"`
+	Items     int           `json:"items"`
+	Score     float64       `json:"score"`
+	Breakdown voc.Breakdown `json:"breakdown"`
+	FirstSeen time.Time     `json:"first_seen"`
+	LastSeen  time.Time     `json:"last_seen"`
+	Decision  *voc.Decision `json:"decision,omitempty"`
+}
+
+// backlog returns the stored topics in rank order with their ranks.
+func (a *app) backlog(ctx context.Context) ([]backlogEntry, error) {
+	ts, err := a.st.Topics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prioritizer.SortTopics(ts)
+	out := make([]backlogEntry, len(ts))
+	for i, t := range ts {
+		out[i] = backlogEntry{ID: t.ID, Key: t.Key, Rank: i + 1, Title: t.Title, Kind: t.Kind, Area: t.Area, Status: t.Status,
+			Accounts: t.Accounts, MRR: t.MRR, Currency: t.Currency, Items: t.Items, Score: t.Score, Breakdown: t.Breakdown,
+			FirstSeen: t.FirstSeen, LastSeen: t.LastSeen, Decision: t.Decision}
+		if out[i].Breakdown == nil {
+			out[i].Breakdown = voc.Breakdown{}
+		}
+	}
+	return out, nil
+}
+
+func printBacklog(w io.Writer, entries []backlogEntry, format string) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if entries == nil {
+			entries = []backlogEntry{}
+		}
+		return enc.Encode(entries)
+	case "table", "":
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "RANK\tID\tSTATUS\tKIND\tACCOUNTS\tMRR\tSCORE\tAREA\tTITLE")
+		for _, e := range entries {
+			status := string(e.Status)
+			if e.Decision != nil && e.Decision.NonGoal != "" {
+				status += " (" + e.Decision.NonGoal + ")"
+			}
+			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%d\t%s\t%.1f\t%s\t%s\n", e.Rank, e.ID, status, e.Kind, e.Accounts,
+				voc.FormatMoney(e.MRR, e.Currency), e.Score, dash(e.Area), prioritizer.Shorten(e.Title, 70))
+		}
+		return tw.Flush()
+	}
+	return fmt.Errorf("unknown format %q (want table or json)", format)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

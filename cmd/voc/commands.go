@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/voc-dev/voc/collectors"
+	"github.com/voc-dev/voc/collectors/files"
+)
+
+// withApp parses flags, loads the config, opens the store and runs fn.
+func withApp(ctx context.Context, e *env, fs *flag.FlagSet, args []string, fn func(*app) error) error {
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q; see 'voc %s --help'", fs.Arg(0), strings.TrimPrefix(fs.Name(), "voc "))
+	}
+	cfg, err := e.config()
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(a)
+}
+
+// multi is a repeatable string flag.
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+func cmdCollect(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+	source := fs.String("source", "", "collect only the configured source with this name")
+	var convFiles, accFiles multi
+	fs.Var(&convFiles, "conversations", "import this conversations file (.jsonl or .csv) instead of the configured sources; repeatable")
+	fs.Var(&accFiles, "accounts", "import this accounts CSV file; repeatable")
+	return withApp(ctx, e, fs, args, func(a *app) error {
+		var cs []collectors.Collector
+		if len(convFiles)+len(accFiles) > 0 {
+			if *source != "" {
+				return errors.New("--source cannot be combined with --conversations or --accounts")
+			}
+			for _, p := range accFiles {
+				cs = append(cs, fileCollector(p, nil, []string{p}))
+			}
+			for _, p := range convFiles {
+				cs = append(cs, fileCollector(p, []string{p}, nil))
+			}
+		} else {
+			var err error
+			if cs, err = a.collectorsFor(*source); err != nil {
+				return err
+			}
+			if len(cs) == 0 {
+				return errors.New("no sources configured: add sources to voc.yaml or pass --conversations FILE")
+			}
+		}
+		return a.collect(ctx, e.stdout, e.stderr, cs)
+	})
+}
+
+// fileCollector reads one file given on the command line.
+func fileCollector(p string, convs, accs []string) collectors.Collector {
+	dir, base := filepath.Split(p)
+	if dir == "" {
+		dir = "."
+	}
+	rel := func(xs []string) []string {
+		if xs == nil {
+			return nil
+		}
+		return []string{base}
+	}
+	prefix := dir
+	if prefix == "." {
+		prefix = ""
+	}
+	return &files.Collector{SourceName: "files", FS: os.DirFS(dir), Conversations: rel(convs), Accounts: rel(accs), Prefix: prefix}
+}
+
+func cmdClassify(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+	return withApp(ctx, e, fs, args, func(a *app) error { return a.classify(ctx, e.stdout) })
+}
+
+func cmdRank(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+	return withApp(ctx, e, fs, args, func(a *app) error { return a.rank(ctx, e.stdout) })
+}
+
+func cmdBacklog(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+	format := fs.String("format", "table", "output format: table or json")
+	limit := fs.Int("limit", 0, "show only the first N topics (0: all)")
+	return withApp(ctx, e, fs, args, func(a *app) error {
+		if *format != "table" && *format != "json" {
+			return fmt.Errorf("unknown format %q (want table or json)", *format)
+		}
+		entries, err := a.backlog(ctx)
+		if err != nil {
+			return err
+		}
+		if *limit > 0 && len(entries) > *limit {
+			entries = entries[:*limit]
+		}
+		return printBacklog(e.stdout, entries, *format)
+	})
+}
+
+// dryRunFlags adds --dry-run and --out. Only the dry run exists in this
+// version, so --dry-run=false is refused rather than silently ignored.
+func dryRunFlags(fs *flag.FlagSet, what string) (*bool, *string) {
+	return fs.Bool("dry-run", true, "write "+what+" to files instead of sending them (the only mode until a tracker or Slack is configured)"),
+		fs.String("out", "", "folder for the dry-run files (default: from the config)")
+}
+
+func cmdSync(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+	dry, out := dryRunFlags(fs, "issues")
+	return withApp(ctx, e, fs, args, func(a *app) error {
+		if !*dry {
+			return errors.New("no tracker is configured, so only --dry-run is possible")
+		}
+		return a.syncIssues(ctx, e.stdout, a.outDir(*out, a.cfg.Sync.Out))
+	})
+}
+
+func cmdDigest(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+	dry, out := dryRunFlags(fs, "the digest")
+	return withApp(ctx, e, fs, args, func(a *app) error {
+		if !*dry {
+			return errors.New("no Slack workspace is configured, so only --dry-run is possible")
+		}
+		return a.digest(ctx, e.stdout, a.outDir(*out, a.cfg.Digest.Out))
+	})
+}
+
+func (a *app) outDir(flagValue, configured string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	return a.cfg.path(configured)
+}
+
+func cmdRun(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+	return withApp(ctx, e, fs, args, func(a *app) error { return a.runAll(ctx, e, "") })
+}
+
+// runAll runs every stage once, in order. Rejected records do not stop the
+// later stages; the run still ends with exit status 2 to report them.
+func (a *app) runAll(ctx context.Context, e *env, only string) error {
+	cs, err := a.collectorsFor(only)
+	if err != nil {
+		return err
+	}
+	collectErr := a.collect(ctx, e.stdout, e.stderr, cs)
+	if collectErr != nil && !errors.Is(collectErr, errRejected) {
+		return collectErr
+	}
+	steps := []func() error{
+		func() error { return a.classify(ctx, e.stdout) },
+		func() error { return a.rank(ctx, e.stdout) },
+		func() error { return a.syncIssues(ctx, e.stdout, a.cfg.path(a.cfg.Sync.Out)) },
+		func() error { return a.digest(ctx, e.stdout, a.cfg.path(a.cfg.Digest.Out)) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return collectErr
+}
+
+func cmdMigrate(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	what := fs.Arg(0)
+	if what != "status" && what != "up" {
+		return errors.New("say 'voc migrate status' or 'voc migrate up'")
+	}
+	return withApp(ctx, e, flag.NewFlagSet(fs.Name(), flag.ContinueOnError), nil, func(a *app) error {
+		// Opening the store has applied pending migrations already.
+		st, err := a.st.MigrationStatus(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "database: %s (%s)\n", redactDB(a.cfg.dbDSN()), a.st.Dialect())
+		for _, m := range st {
+			state := "pending"
+			if m.Applied {
+				state = "applied " + m.AppliedAt.UTC().Format("2006-01-02 15:04:05Z")
+			}
+			fmt.Fprintf(e.stdout, "%05d  %-30s %s\n", m.Version, m.Name, state)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/voc-dev/voc/prioritizer"
+)
+
+// Config is voc's whole configuration: the config file, then the
+// environment (VOC_DB), then flags, each overriding the one before. Paths
+// in the file are relative to the file's folder.
+type Config struct {
+	DB       string              `yaml:"db"`
+	Strategy string              `yaml:"strategy"`
+	Sources  []SourceConfig      `yaml:"sources"`
+	Scoring  prioritizer.Weights `yaml:"scoring"`
+	Cluster  struct {
+		Threshold float64 `yaml:"threshold"`
+	} `yaml:"cluster"`
+	Sync struct {
+		Out              string  `yaml:"out"`
+		MinScore         float64 `yaml:"min_score"`
+		ShowAccountNames bool    `yaml:"show_account_names"`
+	} `yaml:"sync"`
+	Digest struct {
+		Out     string `yaml:"out"`
+		Channel string `yaml:"channel"`
+		Top     int    `yaml:"top"`
+		URL     string `yaml:"url"`
+	} `yaml:"digest"`
+
+	// FS is where relative paths of sources and strategy are read from: the
+	// config file's folder, or the example bundled in the binary.
+	FS fs.FS `yaml:"-"`
+	// Dir is the config file's folder, for paths voc writes to.
+	Dir string `yaml:"-"`
+}
+
+// SourceConfig configures one collector.
+type SourceConfig struct {
+	Name          string   `yaml:"name"`
+	Type          string   `yaml:"type"`
+	Conversations []string `yaml:"conversations"`
+	Accounts      []string `yaml:"accounts"`
+}
+
+func defaultConfig() *Config {
+	c := &Config{DB: "voc.db", Scoring: prioritizer.DefaultWeights()}
+	c.Sync.Out = "out/issues"
+	c.Sync.MinScore = 40
+	c.Digest.Out = "out/digest"
+	c.Digest.Channel = "#product-feedback"
+	c.Digest.Top = 10
+	return c
+}
+
+// loadConfig reads the config file at path; an empty path means voc.yaml
+// in the current folder when it exists, and defaults otherwise.
+func loadConfig(path string) (*Config, error) {
+	c := defaultConfig()
+	explicit := path != ""
+	if path == "" {
+		path = os.Getenv("VOC_CONFIG")
+		explicit = path != ""
+	}
+	if path == "" {
+		path = "voc.yaml"
+	}
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+		c.Dir = "."
+		c.FS = os.DirFS(".")
+		return c, nil
+	case err != nil:
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := parseConfig(b, c); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	c.Dir = filepath.Dir(path)
+	c.FS = os.DirFS(c.Dir)
+	return c, nil
+}
+
+func parseConfig(b []byte, c *Config) error {
+	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return c.validate()
+}
+
+func (c *Config) validate() error {
+	if err := c.Scoring.Validate(); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for i, s := range c.Sources {
+		if s.Name == "" {
+			return fmt.Errorf("sources[%d].name: required", i)
+		}
+		if seen[s.Name] {
+			return fmt.Errorf("sources[%d].name: duplicate %q", i, s.Name)
+		}
+		seen[s.Name] = true
+		if s.Type != "files" {
+			return fmt.Errorf("sources[%d].type: unknown source type %q (this version knows: files)", i, s.Type)
+		}
+		if len(s.Conversations)+len(s.Accounts) == 0 {
+			return fmt.Errorf("sources[%d]: a files source needs conversations or accounts", i)
+		}
+	}
+	if c.Cluster.Threshold < 0 || c.Cluster.Threshold > 1 {
+		return fmt.Errorf("cluster.threshold: must be between 0 and 1")
+	}
+	if c.Digest.Top < 0 {
+		return fmt.Errorf("digest.top: must not be negative")
+	}
+	return nil
+}
+
+// path resolves a path from the config against the config's folder.
+func (c *Config) path(p string) string {
+	if p == "" || filepath.IsAbs(p) || c.Dir == "" {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
+// dbDSN is the database to open: a postgres:// URL as is, a file resolved
+// against the config's folder.
+func (c *Config) dbDSN() string {
+	if strings.Contains(c.DB, "://") {
+		return c.DB
+	}
+	return c.path(c.DB)
+}

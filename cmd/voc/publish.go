@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/voc-dev/voc"
+	"github.com/voc-dev/voc/integrations/slack"
+	"github.com/voc-dev/voc/integrations/tracker"
+)
+
+// syncIssues writes, in dry-run mode, the issue of every open topic whose
+// score reaches sync.min_score, and says what it did and skipped, and why.
+func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string) error {
+	entries, err := a.backlog(ctx)
+	if err != nil {
+		return err
+	}
+	accounts, err := a.st.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	byID := map[string]voc.Account{}
+	byDomain := map[string]voc.Account{}
+	for _, acc := range accounts {
+		byID[acc.ID] = acc
+		for _, d := range acc.Domains {
+			byDomain[d] = acc
+		}
+	}
+	dry := &tracker.DryRun{Dir: dir}
+	counts := map[tracker.Action]int{}
+	skippedDeclined, skippedLow := 0, 0
+	weights := fmt.Sprintf("score = %.4g × affected customers + %.4g × Σ √(customer MRR in %s)", a.cfg.Scoring.Account, a.cfg.Scoring.Revenue, a.cfg.Scoring.BaseCurrency)
+	for _, e := range entries {
+		switch {
+		case e.Status == voc.StatusDeclined:
+			skippedDeclined++
+			continue
+		case e.Score < a.cfg.Sync.MinScore:
+			skippedLow++
+			continue
+		}
+		t, err := a.st.Topic(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		items, err := a.st.TopicItems(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		in := tracker.Input{Topic: t, ShowAccountNames: a.cfg.Sync.ShowAccountNames, Weights: weights}
+		if a.strategy != nil {
+			in.Area, _ = a.strategy.Area(t.Area)
+		}
+		seen := map[string]bool{}
+		for _, it := range items {
+			in.Evidence = append(in.Evidence, tracker.Evidence{Quote: it.Quote, Source: it.Source, ID: it.ExternalID, URL: it.URL, AskedAt: it.AskedAt, AccountID: it.AccountID})
+			acc, ok := byID[it.AccountID]
+			if !ok && it.AccountID == "" {
+				acc, ok = byDomain[it.CustomerDomain]
+			}
+			if ok && !seen[acc.ID] {
+				seen[acc.ID] = true
+				mrr, _ := a.cfg.Scoring.ToBaseMinor(acc.MRR, acc.Currency)
+				in.Accounts = append(in.Accounts, tracker.Account{ID: acc.ID, Name: acc.Name, Plan: acc.Plan, Segment: acc.Segment, MRR: mrr})
+			}
+		}
+		is := tracker.Render(in, a.redactor)
+		act, err := dry.Apply(ctx, is)
+		if err != nil {
+			return fmt.Errorf("topic %d: %w", t.ID, err)
+		}
+		counts[act]++
+		a.log.Info("sync", "topic", t.ID, "action", act, "file", dry.Path(is.Key))
+	}
+	fmt.Fprintf(w, "sync (dry run): %d created, %d updated, %d unchanged; skipped %d declined and %d below min_score %.4g; issues in %s\n",
+		counts[tracker.Created], counts[tracker.Updated], counts[tracker.Unchanged], skippedDeclined, skippedLow, a.cfg.Sync.MinScore, dir)
+	return nil
+}
+
+// digest writes the Slack digest in dry-run mode.
+func (a *app) digest(ctx context.Context, w io.Writer, dir string) error {
+	entries, err := a.backlog(ctx)
+	if err != nil {
+		return err
+	}
+	stats, err := a.st.Stats(ctx, time.Time{})
+	if err != nil {
+		return err
+	}
+	d := slack.Digest{Product: "voc", Date: time.Now().UTC().Format(time.DateOnly), MoreURL: a.cfg.Digest.URL,
+		Complaints: stats.ByFault[voc.FaultService] + stats.ByFault[voc.FaultCustomer] + stats.ByFault[voc.FaultUnclear],
+		Unclear:    stats.ByFault[voc.FaultUnclear], TotalTopics: len(entries)}
+	if a.strategy != nil && a.strategy.Product != "" {
+		d.Product = a.strategy.Product
+	}
+	for _, e := range entries {
+		se := slack.Entry{Rank: e.Rank, TopicID: e.ID, Title: a.redactor.Redact(e.Title), Kind: string(e.Kind), Area: e.Area, Score: e.Score,
+			Why: fmt.Sprintf("reach %.1f + revenue %.1f", e.Breakdown["reach"], e.Breakdown["revenue"]), Accounts: e.Accounts, MRR: voc.FormatMoney(e.MRR, e.Currency)}
+		if e.Status == voc.StatusDeclined {
+			d.TotalDeclined++
+			if e.Decision != nil {
+				se.NonGoal, se.Rationale = e.Decision.NonGoal, e.Decision.Reason
+			}
+			d.Declined = append(d.Declined, se)
+			continue
+		}
+		d.TotalOpen++
+		if len(d.Top) < a.cfg.Digest.Top {
+			d.Top = append(d.Top, se)
+		}
+	}
+	blocks, text := slack.Build(d)
+	jp, tp, err := slack.WriteDryRun(dir, a.cfg.Digest.Channel, blocks, text)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "digest (dry run): %d blocks for %s; wrote %s and %s\n", len(blocks), a.cfg.Digest.Channel, jp, tp)
+	return nil
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/voc-dev/voc"
+	"github.com/voc-dev/voc/collectors"
+	"github.com/voc-dev/voc/prioritizer"
+	"github.com/voc-dev/voc/store"
+)
+
+// collect runs the collectors and prints one line per source and every
+// rejected record. It returns errRejected when records were rejected.
+func (a *app) collect(ctx context.Context, w, ew io.Writer, cs []collectors.Collector) error {
+	rejected := 0
+	for _, c := range cs {
+		rep, err := c.Collect(ctx, storeSink{a.st})
+		for _, r := range rep.Rejected {
+			fmt.Fprintf(ew, "%s\n", r.Error())
+		}
+		rejected += len(rep.Rejected)
+		fmt.Fprintf(w, "collect %-8s conversations: %d new, %d updated, %d unchanged; accounts: %d new, %d updated, %d unchanged; rejected: %d\n",
+			c.Name(), rep.Conversations.New, rep.Conversations.Updated, rep.Conversations.Unchanged,
+			rep.Accounts.New, rep.Accounts.Updated, rep.Accounts.Unchanged, len(rep.Rejected))
+		if err != nil {
+			return fmt.Errorf("source %s: %w", c.Name(), err)
+		}
+	}
+	if rejected > 0 {
+		return errRejected
+	}
+	return nil
+}
+
+// classifyBatch is how many conversations are classified per transaction.
+const classifyBatch = 200
+
+// classify labels every conversation whose content changed since it was
+// last classified. Each batch commits with its conversations marked, so a
+// killed run resumes where it stopped.
+func (a *app) classify(ctx context.Context, w io.Writer) error {
+	cl := a.classifier()
+	var convs, items int
+	kinds := map[voc.Kind]int{}
+	var after int64
+	for {
+		pending, err := a.st.PendingConversations(ctx, after, classifyBatch)
+		if err != nil {
+			return err
+		}
+		if len(pending) == 0 {
+			break
+		}
+		batch := make([]store.Classified, 0, len(pending))
+		for _, p := range pending {
+			its := cl.Classify(p.Conversation)
+			for _, it := range its {
+				kinds[it.Kind]++
+			}
+			items += len(its)
+			batch = append(batch, store.Classified{ConversationID: p.ID, Hash: p.Hash, Items: its})
+			after = p.ID
+		}
+		if err := a.st.SaveClassifications(ctx, batch); err != nil {
+			return err
+		}
+		convs += len(pending)
+		a.log.Info("classified batch", "conversations", len(pending), "last_id", after)
+	}
+	var parts []string
+	for _, k := range voc.Kinds {
+		parts = append(parts, fmt.Sprintf("%s %d", k, kinds[k]))
+	}
+	fmt.Fprintf(w, "classify: %d conversations, %d items (%s)\n", convs, items, strings.Join(parts, ", "))
+	return nil
+}
+
+// rank recomputes the topics from every backlog item and stores them.
+func (a *app) rank(ctx context.Context, w io.Writer) error {
+	rows, err := a.st.BacklogItems(ctx)
+	if err != nil {
+		return err
+	}
+	accounts, err := a.st.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	asks := make([]prioritizer.Ask, len(rows))
+	for i, r := range rows {
+		asks[i] = prioritizer.Ask{Item: r.Item, Ref: fmt.Sprintf("%s/%s#%d", r.Source, r.ExternalID, r.Seq),
+			AccountID: r.AccountID, CustomerDomain: r.CustomerDomain}
+	}
+	res := prioritizer.Rank(asks, accounts, a.strategy, prioritizer.Config{Weights: a.cfg.Scoring, Threshold: a.cfg.Cluster.Threshold})
+	for _, c := range res.UnknownCurrencies {
+		a.log.Warn("no exchange rate; revenue in this currency counts as zero", "currency", c, "fix", "add it to scoring.fx")
+	}
+	h := sha256.New()
+	open, declined := 0, 0
+	for _, t := range res.Topics {
+		fmt.Fprintf(h, "%s %v %d %v\n", t.Key, t.Score, t.Items, res.Members[t.Key])
+		if t.Status == voc.StatusDeclined {
+			declined++
+		} else {
+			open++
+		}
+	}
+	set := store.TopicSet{Topics: res.Topics, Members: res.Members, Marker: hex.EncodeToString(h.Sum(nil))[:16]}
+	if err := a.st.SaveTopics(ctx, set); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "rank: %d asks in %d topics (%d open, %d declined)\n", len(asks), len(res.Topics), open, declined)
+	return nil
+}
