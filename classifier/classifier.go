@@ -7,7 +7,9 @@ package classifier
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/voc-dev/voc"
@@ -55,8 +57,10 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 		if m.Role != voc.RoleCustomer {
 			continue
 		}
-		for _, s := range textnorm.Sentences(textnorm.CleanMessage(m.Text)) {
-			if utf8.RuneCountInString(s) < 3 {
+		// Redact first: quotes must not carry personal data, and digits of
+		// phone or card numbers must not look like error codes to the model.
+		for _, s := range textnorm.Sentences(c.redactor.Redact(textnorm.CleanMessage(m.Text))) {
+			if contentless(s) || textnorm.IsGreeting(s) {
 				continue
 			}
 			sents = append(sents, sentence{text: s, folded: textnorm.Fold(s), msg: i})
@@ -73,8 +77,8 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 	for i := range sents {
 		s := &sents[i]
 		s.pred, s.by = preds[i], voc.ByModel
-		if s.pred.Kind == voc.KindBug || (s.pred.Kind == voc.KindOther && s.pred.Reason != "no cue matched") {
-			continue // a failure report or praise that mentions a non-goal is not a request for it
+		if s.pred.Kind != voc.KindFeature && s.pred.Kind != voc.KindQuestion {
+			continue // only a request can fall under a non-goal; a report or a signature that names one cannot
 		}
 		if id, phrase, ok := c.rules.NonGoal(s.folded); ok {
 			s.ng, s.by = id, voc.ByRule
@@ -88,6 +92,17 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 		if len(asks) > 1 {
 			asks = asks[:1]
 		}
+		// A capability question that support answered as a gap ("not yet,
+		// I've logged it as a feature request") or as a fault ("a known
+		// issue") is that request or report.
+		if len(asks) == 1 {
+			if kind, cue := agentVerdict(conv); kind != "" {
+				for i := range asks[0] {
+					asks[0][i].pred.Kind = kind
+					asks[0][i].pred.Reason += fmt.Sprintf("; support's reply calls it a %s (%q)", kind, cue)
+				}
+			}
+		}
 	}
 	if len(asks) == 0 {
 		asks = [][]sentence{{sents[0]}}
@@ -98,6 +113,45 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 		items = append(items, c.item(conv, seq, ask, lang))
 	}
 	return items
+}
+
+var placeholder = regexp.MustCompile(`\[(email|phone|card|iban|address|secret)\]`)
+
+// contentless reports whether a sentence has fewer than four letters or
+// digits once redaction placeholders are removed: signature lines, "ok",
+// bare contact details.
+func contentless(s string) bool {
+	n := 0
+	for _, r := range placeholder.ReplaceAllString(s, "") {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n < 4
+}
+
+// Support's replies that classify the customer's ask for us.
+var (
+	agentFeature = regexp.MustCompile(`(?i)(feature request|logged (this|it|your)|(passed|shared|forwarded) (this|it|your \w+) (on )?(to|with) (the|our) (product|dev)|on (our|the) roadmap|(isn't|is not|aren't|are not|not) (currently |yet )?(possible|available|supported)|(don't|do not) (currently |yet )?(support|have|offer)|not (something|a feature) we|要望として|ご要望|開発チームに共有|今後の参考|現在.{0,20}(対応しておりません|対応していません|できません|ございません|提供しておりません))`)
+	agentBug     = regexp.MustCompile(`(?i)(known issue|a bug|engineering (team )?(is|are) (looking|investigating)|we('ve| have) (reproduced|identified)|fix (is|was|has been) (deployed|released|rolled out)|不具合|障害が発生|事象を確認|修正(版|いた|を行))`)
+)
+
+// agentVerdict looks at the support staff's replies for a verdict on the
+// customer's ask. It only ever reclassifies the customer's own words.
+func agentVerdict(conv voc.Conversation) (voc.Kind, string) {
+	for _, m := range conv.Messages {
+		if m.Role != voc.RoleAgent {
+			continue
+		}
+		t := textnorm.Fold(textnorm.CleanMessage(m.Text))
+		if cue := agentBug.FindString(t); cue != "" {
+			return voc.KindBug, cue
+		}
+		if cue := agentFeature.FindString(t); cue != "" {
+			return voc.KindFeature, cue
+		}
+	}
+	return "", ""
 }
 
 // group gathers runs of consecutive sentences of the same wanted kind (and
@@ -134,7 +188,7 @@ func (c *Classifier) item(conv voc.Conversation, seq int, ask []sentence, lang s
 	if lang == "" {
 		lang = textnorm.Language(text)
 	}
-	quote := c.redactor.Redact(text)
+	quote := text // already redacted
 	if utf8.RuneCountInString(quote) > MaxQuote {
 		quote = string([]rune(quote)[:MaxQuote-1]) + "…"
 	}

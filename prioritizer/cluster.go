@@ -9,7 +9,7 @@ import (
 
 // DefaultThreshold is the cosine similarity an ask needs to the centroid of
 // an existing topic to join it.
-const DefaultThreshold = 0.22
+const DefaultThreshold = 0.2
 
 // candidateTerms is how many of an ask's rarest terms are used to find
 // candidate topics, which keeps the cost per ask bounded.
@@ -155,4 +155,4 @@ func (c *clusterer) similarity(tokens []string, k int) float64 {
 }
 
 // tokens is the clustering view of a text.
-func tokens(text string) []string { return textnorm.Terms(text) }
+func tokens(text string) []string { return append(textnorm.Terms(text), textnorm.Concepts(text)...) }

@@ -21,6 +21,10 @@ type Ask struct {
 	Ref            string
 	AccountID      string // as the source gave it; may be empty
 	CustomerDomain string // e-mail domain of the customer, to find the account
+	// Context is text around the ask that names its subject (a ticket's
+	// subject line); it helps short asks ("yes please, we'd use it") meet
+	// the topic they belong to.
+	Context string
 }
 
 // Config tunes ranking.
@@ -61,7 +65,7 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 	})
 	toks := make([][]string, len(asks))
 	for i, a := range asks {
-		toks[i] = tokens(a.Quote)
+		toks[i] = tokens(a.Quote + "\n" + a.Context)
 	}
 
 	// Bugs and features are clustered separately: a failure report and a
@@ -166,8 +170,20 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 		}
 		res.Topics = append(res.Topics, t)
 	}
-	sort.SliceStable(res.Topics, func(i, j int) bool {
-		a, b := res.Topics[i], res.Topics[j]
+	SortTopics(res.Topics)
+	for c := range unknown {
+		res.UnknownCurrencies = append(res.UnknownCurrencies, c)
+	}
+	sort.Strings(res.UnknownCurrencies)
+	return res
+}
+
+// SortTopics puts topics in rank order: open work first (anything not
+// declined), by score, highest first; declined topics after all open work,
+// whatever their score. Ties break on the key so the order is stable.
+func SortTopics(ts []voc.Topic) {
+	sort.SliceStable(ts, func(i, j int) bool {
+		a, b := ts[i], ts[j]
 		if (a.Status == voc.StatusDeclined) != (b.Status == voc.StatusDeclined) {
 			return b.Status == voc.StatusDeclined
 		}
@@ -176,11 +192,6 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 		}
 		return a.Key < b.Key
 	})
-	for c := range unknown {
-		res.UnknownCurrencies = append(res.UnknownCurrencies, c)
-	}
-	sort.Strings(res.UnknownCurrencies)
-	return res
 }
 
 // topicKey derives a topic's stable key from the first ask that formed it.

@@ -57,10 +57,11 @@ type ItemRow struct {
 	URL            string `db:"url"`
 	AccountID      string `db:"account_id"`
 	CustomerDomain string `db:"customer_domain"`
+	Subject        string `db:"subject"`
 }
 
 const itemRowSelect = `SELECT i.id, i.conversation_id, i.seq, i.quote, i.language, i.kind, i.fault, i.confidence, i.decided_by,
-	i.reason, i.area, i.non_goal, i.asked_at, i.topic_id, c.source, c.external_id, c.url, c.account_id, c.customer_domain
+	i.reason, i.area, i.non_goal, i.asked_at, i.topic_id, c.source, c.external_id, c.url, c.account_id, c.customer_domain, c.subject
 	FROM items i JOIN conversations c ON c.id = i.conversation_id`
 
 func fixTimes(rows []ItemRow) []ItemRow {

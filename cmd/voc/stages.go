@@ -93,7 +93,7 @@ func (a *app) rank(ctx context.Context, w io.Writer) error {
 	asks := make([]prioritizer.Ask, len(rows))
 	for i, r := range rows {
 		asks[i] = prioritizer.Ask{Item: r.Item, Ref: fmt.Sprintf("%s/%s#%d", r.Source, r.ExternalID, r.Seq),
-			AccountID: r.AccountID, CustomerDomain: r.CustomerDomain}
+			AccountID: r.AccountID, CustomerDomain: r.CustomerDomain, Context: r.Subject}
 	}
 	res := prioritizer.Rank(asks, accounts, a.strategy, prioritizer.Config{Weights: a.cfg.Scoring, Threshold: a.cfg.Cluster.Threshold})
 	for _, c := range res.UnknownCurrencies {

@@ -32,6 +32,10 @@ func IsAutoReply(text string) bool {
 	return autoReply.MatchString(head)
 }
 
+// IsGreeting reports whether a line or sentence is only a greeting or a
+// self-introduction ("Hi team,", "お世話になっております。", "ミナト物流の田中です。").
+func IsGreeting(s string) bool { return greeting.MatchString(strings.TrimSpace(s)) }
+
 // CleanMessage returns the customer's own words in one message: it cuts
 // quoted earlier mail and everything after a signature or closing, and drops
 // greeting lines and lines quoted with ">". It returns "" for auto-replies.

@@ -6,8 +6,10 @@ import (
 )
 
 // Sentences splits text into sentences at Japanese and Latin sentence ends
-// and at line breaks, dropping empty pieces.
+// and at line breaks, dropping empty pieces. Lines of hard-wrapped mail (a
+// long line that does not end a sentence) are joined with the next first.
 func Sentences(s string) []string {
+	s = unwrap(s)
 	var out []string
 	var b strings.Builder
 	flush := func() {
@@ -62,4 +64,38 @@ func endsWithAbbrev(s string) bool {
 		}
 	}
 	return false
+}
+
+// wrapWidth is the length from which a line that ends without punctuation
+// is taken as hard-wrapped rather than as a line of its own.
+const wrapWidth = 50
+
+func unwrap(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		b.WriteString(l)
+		if i == len(lines)-1 {
+			break
+		}
+		t := strings.TrimRight(l, " \t")
+		next := strings.TrimSpace(lines[i+1])
+		r, _ := utf8.DecodeLastRuneInString(t)
+		if utf8.RuneCountInString(t) >= wrapWidth && next != "" && !strings.ContainsRune(".!?。！？:：", r) && !isListItem(next) {
+			if !IsCJK(r) {
+				b.WriteByte(' ')
+			}
+			continue
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func isListItem(s string) bool {
+	if s == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune("-*•・>＞", r) || (r >= '0' && r <= '9' && len(s) > 1 && (s[1] == '.' || s[1] == ')'))
 }

@@ -44,6 +44,14 @@ func TestSentences(t *testing.T) {
 	}
 }
 
+func TestSentencesUnwrap(t *testing.T) {
+	in := "Our program managers need to see the tasks on a timeline, with bars from\nstart date to due date. They also need dependencies.\n- first point\nshort line\nnext"
+	want := []string{"Our program managers need to see the tasks on a timeline, with bars from start date to due date.", "They also need dependencies.", "- first point", "short line", "next"}
+	if got := Sentences(in); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Sentences = %q\nwant %q", got, want)
+	}
+}
+
 func TestLanguage(t *testing.T) {
 	if Language("ガントチャートがほしいです") != "ja" || Language("We need a Gantt chart") != "en" || Language("SSOでログインできない") != "ja" {
 		t.Fatal("language guess wrong")
