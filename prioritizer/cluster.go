@@ -82,19 +82,7 @@ func (c *clusterer) add(tokens []string) (int, float64) {
 	if len(v) == 0 {
 		return c.newCluster(v), 1
 	}
-	terms := make([]string, 0, len(v))
-	for t := range v {
-		terms = append(terms, t)
-	}
-	sort.Slice(terms, func(i, j int) bool {
-		if v[terms[i]] != v[terms[j]] {
-			return v[terms[i]] > v[terms[j]]
-		}
-		return terms[i] < terms[j]
-	})
-	if len(terms) > candidateTerms {
-		terms = terms[:candidateTerms]
-	}
+	terms := topTerms(v, candidateTerms)
 	best, bestSim := -1, 0.0
 	seen := map[int]bool{}
 	for _, t := range terms {
@@ -156,3 +144,71 @@ func (c *clusterer) similarity(tokens []string, k int) float64 {
 
 // tokens is the clustering view of a text.
 func tokens(text string) []string { return append(textnorm.Terms(text), textnorm.Concepts(text)...) }
+
+// mergeSimilar joins clusters whose centroids are at least th similar, the
+// earlier cluster absorbing the later, and returns each cluster's
+// representative. A greedy single pass can split one ask in two when its
+// first wordings share few terms; this pass, run once at the end, mends
+// that. Candidates come from the inverted index, so the cost stays bounded.
+func (c *clusterer) mergeSimilar(th float64) []int {
+	parent := make([]int, len(c.centroids))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for k := range c.centroids {
+		v := c.normalized(k)
+		terms := topTerms(v, candidateTerms)
+		best, bestSim := -1, 0.0
+		for _, t := range terms {
+			for _, j := range c.index[t] {
+				if j >= k {
+					continue
+				}
+				if s := c.cosine(v, j); s > bestSim || (s == bestSim && j < best) {
+					best, bestSim = j, s
+				}
+			}
+		}
+		if best >= 0 && bestSim >= th {
+			parent[find(k)] = find(best)
+		}
+	}
+	for i := range parent {
+		parent[i] = find(i)
+	}
+	return parent
+}
+
+func (c *clusterer) normalized(k int) vector {
+	v := make(vector, len(c.centroids[k]))
+	for t, w := range c.centroids[k] {
+		v[t] = w / c.norms[k]
+	}
+	return v
+}
+
+// topTerms returns the n heaviest terms of v, heaviest first.
+func topTerms(v vector, n int) []string {
+	terms := make([]string, 0, len(v))
+	for t := range v {
+		terms = append(terms, t)
+	}
+	sort.Slice(terms, func(i, j int) bool {
+		if v[terms[i]] != v[terms[j]] {
+			return v[terms[i]] > v[terms[j]]
+		}
+		return terms[i] < terms[j]
+	})
+	if len(terms) > n {
+		terms = terms[:n]
+	}
+	return terms
+}

@@ -84,6 +84,19 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 	families[string(voc.KindBug)] = newClusterer(docsBug, cfg.Threshold)
 	families[string(voc.KindFeature)] = newClusterer(docsFeat, cfg.Threshold)
 
+	// First pass: every ask joins or starts a cluster of its family.
+	assigned := make([]int, len(asks))
+	for i, a := range asks {
+		if c := families[string(a.Kind)]; c != nil && a.Kind != voc.KindOutOfScope {
+			assigned[i], _ = c.add(toks[i])
+		}
+	}
+	// Second pass: mend clusters split by a greedy start.
+	reps := map[string][]int{}
+	for fam, c := range families {
+		reps[fam] = c.mergeSimilar(cfg.Threshold)
+	}
+
 	var clusters []*cluster
 	byFamily := map[string]map[int]*cluster{}
 	byNonGoal := map[string]*cluster{}
@@ -100,11 +113,10 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 			continue
 		}
 		fam := string(a.Kind)
-		c := families[fam]
-		if c == nil {
+		if families[fam] == nil {
 			continue
 		}
-		k, _ := c.add(toks[i])
+		k := reps[fam][assigned[i]]
 		if byFamily[fam] == nil {
 			byFamily[fam] = map[int]*cluster{}
 		}
