@@ -8,10 +8,10 @@ import (
 
 func TestFold(t *testing.T) {
 	for in, want := range map[string]string{
-		"ＣＳＶ出力":   "csv出力",
-		"ｴｸｽﾎﾟｰﾄ": "エクスポート",
+		"ＣＳＶ出力":     "csv出力",
+		"ｴｸｽﾎﾟｰﾄ":   "エクスポート",
 		"Dark Mode": "dark mode",
-		"１２月":     "12月",
+		"１２月":       "12月",
 	} {
 		if got := Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
