@@ -22,6 +22,7 @@ type cue struct {
 	kind   voc.Kind
 	weight float64
 	re     *regexp.Regexp
+	lit    string // a literal every match contains ("" when none)
 	label  string
 }
 
@@ -84,6 +85,9 @@ func NewBaseline() *Baseline {
 			}
 		}
 	}
+	for i := range b.cues {
+		b.cues[i].lit = requiredLiteral(b.cues[i].re.String())
+	}
 	sort.Slice(b.cues, func(i, j int) bool {
 		x, y := b.cues[i], b.cues[j]
 		if x.kind != y.kind {
@@ -120,6 +124,9 @@ func (b *Baseline) predict(text string) Prediction {
 	score := map[voc.Kind]float64{}
 	fired := map[voc.Kind][]string{}
 	for _, c := range b.cues {
+		if c.lit != "" && !strings.Contains(folded, c.lit) {
+			continue
+		}
 		if c.re.MatchString(folded) {
 			score[c.kind] += c.weight
 			fired[c.kind] = append(fired[c.kind], c.label)

@@ -24,6 +24,11 @@ type phraseSet struct {
 type phrase struct {
 	text string
 	re   *regexp.Regexp
+	lit  string // a literal every match contains
+}
+
+func (p phrase) match(folded string) bool {
+	return (p.lit == "" || strings.Contains(folded, p.lit)) && p.re.MatchString(folded)
 }
 
 // NewRules compiles the strategy's phrases and keywords. English phrases
@@ -54,7 +59,7 @@ func compileSet(id string, phrases []string) phraseSet {
 		if isASCII(f) {
 			pat = `(^|[^\pL\pN])` + pat + `($|[^\pL\pN])`
 		}
-		ps.phrases = append(ps.phrases, phrase{text: p, re: regexp.MustCompile(pat)})
+		ps.phrases = append(ps.phrases, phrase{text: p, re: regexp.MustCompile(pat), lit: requiredLiteral(pat)})
 	}
 	return ps
 }
@@ -64,7 +69,7 @@ func compileSet(id string, phrases []string) phraseSet {
 func (r *Rules) NonGoal(folded string) (id, matched string, ok bool) {
 	for _, ng := range r.nonGoals {
 		for _, p := range ng.phrases {
-			if p.re.MatchString(folded) {
+			if p.match(folded) {
 				return ng.id, p.text, true
 			}
 		}
@@ -79,7 +84,7 @@ func (r *Rules) Area(folded string) (id, matched string) {
 	for _, a := range r.areas {
 		n, first := 0, ""
 		for _, p := range a.phrases {
-			if p.re.MatchString(folded) {
+			if p.match(folded) {
 				if n == 0 {
 					first = p.text
 				}
