@@ -232,8 +232,10 @@ func majority(m map[string]int) string {
 	return best
 }
 
-// title picks the member ask closest to the topic's centroid (the shortest
-// on ties) and trims it to a readable length.
+// title picks the member ask most representative of the topic: the one
+// closest to the centroid, discounted when it has fewer than four content
+// terms (a bare "yes please" or "any update?" names nothing), the shortest
+// on ties; then trims it to a readable length.
 func title(asks []Ask, cl *cluster, fams map[string]*clusterer) string {
 	best, bestSim, bestLen := "", -1.0, 0
 	for j, i := range cl.asks {
@@ -241,6 +243,9 @@ func title(asks []Ask, cl *cluster, fams map[string]*clusterer) string {
 		sim := 0.0
 		if cl.idx >= 0 {
 			sim = fams[string(asks[i].Kind)].similarity(cl.token[j], cl.idx)
+		}
+		if n := len(tokens(q)); n < 4 {
+			sim *= float64(n) / 4
 		}
 		n := utf8.RuneCountInString(q)
 		if sim > bestSim+1e-9 || (sim > bestSim-1e-9 && n < bestLen) {

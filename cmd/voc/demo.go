@@ -66,7 +66,7 @@ func cmdDemo(ctx context.Context, e *env, fset *flag.FlagSet, args []string) err
 		return err
 	}
 	fmt.Fprintf(e.stdout, "\nDry-run tracker issues: %s\nDry-run Slack digest:   %s\n", cfg.path(cfg.Sync.Out), cfg.path(cfg.Digest.Out))
-	fmt.Fprintf(e.stdout, "Explore: voc backlog --db %s [--format json]\n", cfg.dbDSN())
+	fmt.Fprintf(e.stdout, "Explore:                voc backlog --db %s --format json   (make build puts voc in bin/)\n", cfg.dbDSN())
 	return nil
 }
 

@@ -19,7 +19,7 @@ var (
 	// Greeting lines that carry no ask.
 	greeting = regexp.MustCompile(`(?i)^\s*((hi|hello|hey|dear|good (morning|afternoon|evening))\b[^.!?。]{0,40}[,!.]?|お世話になっております。?|お世話になります。?|いつもお世話になっております。?|お疲れ様です。?|(株式会社|有限会社)?[^\s。]{1,30}(株式会社|有限会社)?の[^\s。]{1,10}です。?|[^\s。]{1,20}様)\s*$`)
 	// Whole-message auto-replies.
-	autoReply = regexp.MustCompile(`(?i)(automatic reply|auto-?reply|out of (the )?office|i am currently away|i'm currently away|on annual leave|自動返信|自動応答|不在のお知らせ|不在にしております)`)
+	autoReply = regexp.MustCompile(`(?i)(automatic reply|auto-?reply|out of (the )?office|i am currently away|i'm currently away|on annual leave|delivery has failed|undeliverable|delivery status notification|mail delivery (subsystem|failed)|mailer-daemon|自動返信|自動応答|不在のお知らせ|不在にしております|配信不能|配信できませんでした|送信できませんでした)`)
 )
 
 // IsAutoReply reports whether a message is an out-of-office or other

@@ -21,6 +21,17 @@ func init() {
 	}
 }
 
+// boilerplateJa are kanji words of Japanese business politeness and of
+// asking in general (検討, 予定, 対応, 機能…): like their English
+// counterparts they say that something is asked, not what.
+var boilerplateJa = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`検討 予定 時期 対応 機能 追加 可能 確認 質問 要望 利用 使用 現在 今後 弊社 御社 貴社 当社 担当 連絡 回答 必要 希望 実装 状況 以上 何卒 問合 合せ 件名 情報 共有 導入 運用 社内 場合 大変 恐縮 幸甚 参考 依頼 相談 案内 本日 先日 昨日 毎日 全体 部分 程度 非常 早急 至急 今回 前回 次回`) {
+		boilerplateJa[w] = true
+	}
+}
+
 // Terms returns the content terms of a text for comparing what two asks
 // are about: English words without stopwords and request boilerplate,
 // stemmed; and for Japanese, character bigrams of each kanji or katakana
@@ -48,7 +59,9 @@ func Terms(s string) []string {
 			out = append(out, string(run))
 		case len(run) > 1:
 			for i := 0; i+1 < len(run); i++ {
-				out = append(out, string(run[i:i+2]))
+				if bg := string(run[i : i+2]); !boilerplateJa[bg] {
+					out = append(out, bg)
+				}
 			}
 		}
 		run = run[:0]
