@@ -48,6 +48,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: cannot open %s database %s: %w", s.dialect, RedactDSN(dsn), err)
+	}
 	if err := s.Migrate(ctx); err != nil {
 		s.Close()
 		return nil, err

@@ -233,11 +233,16 @@ func TestCLIErrors(t *testing.T) {
 		{[]string{"sync", "--db", filepath.Join(dir, "a.db"), "--dry-run=false"}, 1, "only --dry-run is possible"},
 		{[]string{"backlog", "--bogus"}, 2, "flag provided but not defined"},
 		{[]string{"migrate", "sideways"}, 1, "voc migrate status"},
+		{[]string{"backlog", "--db", filepath.Join(dir, "no", "such", "dir", "x.db")}, 1, "cannot open sqlite database"},
+		{[]string{"backlog", "--db", "postgres://postgres:s3cretpw@127.0.0.1:1/test?sslmode=disable"}, 1, "postgres://postgres:xxxxx@127.0.0.1:1/test"},
 	}
 	for _, c := range cases {
 		code, _, errs := runVoc(t, c.args...)
 		if code != c.code || !strings.Contains(errs, c.want) {
 			t.Errorf("voc %v: exit %d, stderr %q; want exit %d and %q", c.args, code, errs, c.code, c.want)
+		}
+		if strings.Contains(errs, "s3cretpw") {
+			t.Errorf("voc %v: the database password leaked into the error: %q", c.args, errs)
 		}
 		if strings.Count(strings.TrimSpace(errs), "\n") > 0 && c.code == 1 {
 			t.Errorf("voc %v: error is not one line: %q", c.args, errs)

@@ -63,7 +63,7 @@ func (c *Collector) Collect(ctx context.Context, sink collectors.Sink) (collecto
 		case ".csv":
 			err = c.importConversationsCSV(ctx, p, sink, &rep)
 		default:
-			err = fmt.Errorf("files: %s: unknown conversation format %q (want .jsonl or .csv)", p, path.Ext(p))
+			err = fmt.Errorf("files: %s%s: unknown conversation format %q (want .jsonl or .csv)", c.Prefix, p, path.Ext(p))
 		}
 		if err != nil {
 			return rep, err
