@@ -1,0 +1,247 @@
+package classifier
+
+import (
+	"math"
+	"math/rand"
+)
+
+// TrainOptions tunes training. The defaults were chosen by cross-validation
+// on the public train splits (docs/benchmarks.md).
+type TrainOptions struct {
+	Epochs   int
+	Rate     float64 // initial learning rate
+	L2       float64 // weight decay per update, applied to touched weights
+	Balanced bool    // weigh classes inversely to their frequency
+	Seed     int64
+	// TuneFolds > 1 fits class offsets and the temperature on out-of-fold
+	// predictions of that many folds before training the final model.
+	TuneFolds int
+}
+
+// DefaultTrainOptions returns the tuned defaults.
+func DefaultTrainOptions() TrainOptions {
+	return TrainOptions{Epochs: 15, Rate: 0.5, L2: 1e-6, Balanced: true, Seed: 1, TuneFolds: 4}
+}
+
+// Train fits a model on the labelled examples of ds. With TuneFolds > 1 it
+// first fits class offsets (for macro-F1) and the temperature (for
+// calibrated confidence) on out-of-fold predictions, then trains the final
+// model on everything. It is deterministic for a given seed.
+func Train(ds *Dataset, f Featurizer, opt TrainOptions) *Linear {
+	if opt.TuneFolds < 2 {
+		return fit(ds, f, opt)
+	}
+	inner := opt
+	inner.TuneFolds = 0
+	folds := Folds(ds.Examples, opt.TuneFolds, opt.Seed+7)
+	classes := sortedClasses(ds)
+	logits := make([][]float64, len(ds.Examples))
+	for i := range folds {
+		train := &Dataset{Classes: ds.Classes}
+		for j, fold := range folds {
+			if j != i {
+				for _, id := range fold {
+					train.Examples = append(train.Examples, ds.Examples[id])
+				}
+			}
+		}
+		m := fit(train, f, inner)
+		if len(m.Classes) != len(classes) {
+			continue // a fold without some class: skip it for tuning
+		}
+		var buf []Feature
+		for _, id := range folds[i] {
+			z := make([]float64, len(classes))
+			buf = m.rawScores(ds.Examples[id].Text, buf, z)
+			logits[id] = z
+		}
+	}
+	m := fit(ds, f, inner)
+	var held []Example
+	var z [][]float64
+	for i, e := range ds.Examples {
+		if logits[i] != nil && len(e.Labels) > 0 {
+			held, z = append(held, e), append(z, logits[i])
+		}
+	}
+	m.Offset = tuneOffsets(classes, held, z)
+	for i := range z {
+		for c := range z[i] {
+			z[i][c] += float64(m.Offset[c])
+		}
+	}
+	m.Temperature = fitTemperature(classes, held, z)
+	return m
+}
+
+// fit trains one model by stochastic gradient descent on the softmax loss.
+// A row with several acceptable labels spreads its target over them.
+func fit(ds *Dataset, f Featurizer, opt TrainOptions) *Linear {
+	classes := sortedClasses(ds)
+	k := len(classes)
+	idx := map[string]int{}
+	for i, c := range classes {
+		idx[c] = i
+	}
+	m := &Linear{Featurizer: f, Classes: classes, W: make([]float32, (1<<f.Bits)*k), Bias: make([]float32, k), Temperature: 1}
+	type row struct {
+		feats  []Feature
+		target []float64
+		weight float64
+	}
+	counts := make([]float64, k)
+	var rows []row
+	for _, e := range ds.Examples {
+		if len(e.Labels) == 0 {
+			continue
+		}
+		r := row{feats: append([]Feature(nil), f.Features(e.Text, nil)...), target: make([]float64, k), weight: 1}
+		for _, l := range e.Labels {
+			r.target[idx[l]] += 1 / float64(len(e.Labels))
+		}
+		for c := range counts {
+			counts[c] += r.target[c]
+		}
+		rows = append(rows, r)
+	}
+	if len(rows) == 0 || k < 2 {
+		return m
+	}
+	if opt.Balanced {
+		for i := range rows {
+			w := 0.0
+			for c, t := range rows[i].target {
+				if t > 0 {
+					w += t * float64(len(rows)) / (float64(k) * counts[c])
+				}
+			}
+			rows[i].weight = w
+		}
+	}
+	rng := rand.New(rand.NewSource(opt.Seed))
+	order := rng.Perm(len(rows))
+	p := make([]float64, k)
+	steps := float64(opt.Epochs * len(rows))
+	step := 0.0
+	for epoch := 0; epoch < opt.Epochs; epoch++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, oi := range order {
+			r := rows[oi]
+			lr := opt.Rate * (1 - step/steps)
+			step++
+			for c := 0; c < k; c++ {
+				p[c] = float64(m.Bias[c])
+			}
+			for _, ft := range r.feats {
+				base := int(ft.Index) * k
+				for c := 0; c < k; c++ {
+					p[c] += float64(m.W[base+c] * ft.Value)
+				}
+			}
+			softmax(p, 1)
+			for c := 0; c < k; c++ {
+				g := (p[c] - r.target[c]) * r.weight * lr
+				if g == 0 {
+					continue
+				}
+				m.Bias[c] -= float32(g)
+				for _, ft := range r.feats {
+					i := int(ft.Index)*k + c
+					m.W[i] -= float32(g*float64(ft.Value) + lr*opt.L2*float64(m.W[i]))
+				}
+			}
+		}
+	}
+	return m
+}
+
+// rawScores writes the class scores of text before softmax, offsets and
+// temperature.
+func (m *Linear) rawScores(text string, buf []Feature, out []float64) []Feature {
+	buf = m.Featurizer.Features(text, buf)
+	k := len(m.Classes)
+	for c := 0; c < k; c++ {
+		out[c] = float64(m.Bias[c])
+	}
+	for _, f := range buf {
+		for c := 0; c < k; c++ {
+			out[c] += float64(m.W[int(f.Index)*k+c] * f.Value)
+		}
+	}
+	return buf
+}
+
+// tuneOffsets finds per-class additive offsets that maximise the macro-F1
+// of argmax decisions on held-out scores, by coordinate ascent on a grid.
+func tuneOffsets(classes []string, held []Example, z [][]float64) []float32 {
+	k := len(classes)
+	off := make([]float64, k)
+	if len(held) == 0 {
+		return make([]float32, k)
+	}
+	pred := make([]string, len(held))
+	score := func() float64 {
+		for i := range held {
+			best := 0
+			for c := 1; c < k; c++ {
+				if z[i][c]+off[c] > z[i][best]+off[best] {
+					best = c
+				}
+			}
+			pred[i] = classes[best]
+		}
+		return Score(held, pred).MacroF1
+	}
+	bestScore := score()
+	for round := 0; round < 3; round++ {
+		improved := false
+		for c := 0; c < k; c++ {
+			keep := off[c]
+			for v := -3.0; v <= 3.0001; v += 0.1 {
+				off[c] = v
+				if s := score(); s > bestScore+1e-9 {
+					bestScore, keep, improved = s, v, true
+				}
+			}
+			off[c] = keep
+		}
+		if !improved {
+			break
+		}
+	}
+	out := make([]float32, k)
+	for c := range off {
+		out[c] = float32(off[c])
+	}
+	return out
+}
+
+// fitTemperature picks the softmax temperature that minimises the log loss
+// of held-out scores, so that a reported confidence of 0.8 is right about
+// 80% of the time.
+func fitTemperature(classes []string, held []Example, z [][]float64) float64 {
+	idx := map[string]int{}
+	for i, c := range classes {
+		idx[c] = i
+	}
+	best, bestLoss := 1.0, math.Inf(1)
+	p := make([]float64, len(classes))
+	for t := 0.25; t <= 4.0; t *= 1.1 {
+		loss := 0.0
+		for i, e := range held {
+			copy(p, z[i])
+			softmax(p, t)
+			q := 0.0
+			for _, l := range e.Labels {
+				if c, ok := idx[l]; ok {
+					q += p[c]
+				}
+			}
+			loss -= math.Log(q + 1e-12)
+		}
+		if loss < bestLoss {
+			best, bestLoss = t, loss
+		}
+	}
+	return best
+}
