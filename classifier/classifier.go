@@ -77,6 +77,9 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 	for i := range sents {
 		s := &sents[i]
 		s.pred, s.by = preds[i], voc.ByModel
+		if strings.HasPrefix(s.pred.Reason, "llm:") {
+			s.by = voc.ByLLM
+		}
 		if s.pred.Kind != voc.KindFeature && s.pred.Kind != voc.KindQuestion {
 			continue // only a request can fall under a non-goal; a report or a signature that names one cannot
 		}

@@ -84,7 +84,11 @@ func loadExample(t testing.TB) ([]labelled, *voc.Strategy) {
 // holds it to a floor, so a change that breaks routing fails here.
 func TestExampleWorkspace(t *testing.T) {
 	data, strategy := loadExample(t)
-	cl := New(NewBaseline(), strategy, redact.New())
+	b, err := DefaultModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := New(NewEnsemble(b.Global, NewBaseline()), strategy, redact.New())
 	tp, fp, fn := map[voc.Kind]int{}, map[voc.Kind]int{}, map[voc.Kind]int{}
 	var misses []string
 	for _, l := range data {

@@ -13,14 +13,16 @@ type TrainOptions struct {
 	L2       float64 // weight decay per update, applied to touched weights
 	Balanced bool    // weigh classes inversely to their frequency
 	Seed     int64
-	// TuneFolds > 1 fits class offsets and the temperature on out-of-fold
-	// predictions of that many folds before training the final model.
-	TuneFolds int
+	// TuneFolds > 1 fits the temperature (and, with TuneOffsets, class
+	// offsets) on out-of-fold predictions of that many folds before
+	// training the final model.
+	TuneFolds   int
+	TuneOffsets bool
 }
 
 // DefaultTrainOptions returns the tuned defaults.
 func DefaultTrainOptions() TrainOptions {
-	return TrainOptions{Epochs: 15, Rate: 0.5, L2: 1e-6, Balanced: true, Seed: 1, TuneFolds: 4}
+	return TrainOptions{Epochs: 15, Rate: 0.2, L2: 1e-4, Balanced: true, Seed: 1, TuneFolds: 3}
 }
 
 // Train fits a model on the labelled examples of ds. With TuneFolds > 1 it
@@ -64,7 +66,10 @@ func Train(ds *Dataset, f Featurizer, opt TrainOptions) *Linear {
 			held, z = append(held, e), append(z, logits[i])
 		}
 	}
-	m.Offset = tuneOffsets(classes, held, z)
+	m.Offset = make([]float32, len(classes))
+	if opt.TuneOffsets {
+		m.Offset = tuneOffsets(classes, held, z)
+	}
 	for i := range z {
 		for c := range z[i] {
 			z[i][c] += float64(m.Offset[c])

@@ -42,6 +42,9 @@ func (s *Store) SaveClassifications(ctx context.Context, batch []Classified) err
 					return fmt.Errorf("store: insert item %d of conversation %d: %w", it.Seq, c.ConversationID, err)
 				}
 			}
+			if err := applyLabels(ctx, tx, c.ConversationID); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
 
 	"github.com/voc-dev/voc"
 	"github.com/voc-dev/voc/classifier"
+	"github.com/voc-dev/voc/classifier/llm"
 	"github.com/voc-dev/voc/collectors"
 	"github.com/voc-dev/voc/collectors/files"
 	"github.com/voc-dev/voc/internal/redact"
@@ -65,8 +67,28 @@ func (a *app) collectorsFor(only string) ([]collectors.Collector, error) {
 	return out, nil
 }
 
-func (a *app) classifier() *classifier.Classifier {
-	return classifier.New(classifier.NewBaseline(), a.strategy, a.redactor)
+// classifier builds the configured model: the shipped or a trained model,
+// combined with the cue phrases unless turned off, behind the LLM backend
+// when one is enabled (which falls back to the rest on any error).
+func (a *app) classifier() (*classifier.Classifier, error) {
+	cc := a.cfg.Classifier
+	b, err := loadModel(a.cfg.path(cc.Model))
+	if err != nil {
+		return nil, err
+	}
+	var m classifier.Model = b.Global
+	if cc.Cues == nil || *cc.Cues {
+		m = classifier.NewEnsemble(b.Global, classifier.NewBaseline())
+	}
+	if cc.LLM.Enabled {
+		be, err := llm.New(llm.Config{BaseURL: cc.LLM.BaseURL, Model: cc.LLM.Model, APIKey: os.Getenv(llm.EnvAPIKey),
+			Timeout: cc.LLM.Timeout, RPS: cc.LLM.RPS, MaxRetries: cc.LLM.MaxRetries}, m, a.redactor, llm.WithLogger(a.log))
+		if err != nil {
+			return nil, fmt.Errorf("classifier.llm: %w", err)
+		}
+		m = be
+	}
+	return classifier.New(m, a.strategy, a.redactor), nil
 }
 
 // storeSink adapts the store to the collectors' Sink.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -18,11 +19,12 @@ import (
 // environment (VOC_DB), then flags, each overriding the one before. Paths
 // in the file are relative to the file's folder.
 type Config struct {
-	DB       string              `yaml:"db"`
-	Strategy string              `yaml:"strategy"`
-	Sources  []SourceConfig      `yaml:"sources"`
-	Scoring  prioritizer.Weights `yaml:"scoring"`
-	Cluster  struct {
+	DB         string              `yaml:"db"`
+	Strategy   string              `yaml:"strategy"`
+	Sources    []SourceConfig      `yaml:"sources"`
+	Scoring    prioritizer.Weights `yaml:"scoring"`
+	Classifier ClassifierConfig    `yaml:"classifier"`
+	Cluster    struct {
 		Threshold float64 `yaml:"threshold"`
 	} `yaml:"cluster"`
 	Sync struct {
@@ -42,6 +44,21 @@ type Config struct {
 	FS fs.FS `yaml:"-"`
 	// Dir is the config file's folder, for paths voc writes to.
 	Dir string `yaml:"-"`
+}
+
+// ClassifierConfig selects the model. The LLM backend is off unless
+// enabled; its API key comes only from the environment (VOC_LLM_API_KEY).
+type ClassifierConfig struct {
+	Model string `yaml:"model"` // a file from voc train; empty: the model shipped with voc
+	Cues  *bool  `yaml:"cues"`  // combine the model with the built-in cue phrases (default true)
+	LLM   struct {
+		Enabled    bool          `yaml:"enabled"`
+		BaseURL    string        `yaml:"base_url"`
+		Model      string        `yaml:"model"`
+		Timeout    time.Duration `yaml:"timeout"`
+		RPS        float64       `yaml:"rps"`
+		MaxRetries int           `yaml:"max_retries"`
+	} `yaml:"llm"`
 }
 
 // SourceConfig configures one collector.

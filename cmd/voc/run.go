@@ -51,6 +51,10 @@ func commands() []command {
 		{"digest", "[--dry-run] [--out DIR]", "write the Slack digest of the backlog", cmdDigest},
 		{"run", "", "run collect, classify, rank, sync and digest once, in order", cmdRun},
 		{"demo", "[--dir DIR]", "run everything on the bundled example workspace and print the backlog", cmdDemo},
+		{"label", "ITEM KIND [--fault F]", "record a person's label for an item; it overrides the machine and becomes training data", cmdLabel},
+		{"train", "--data FILE.csv|--from-store --out MODEL", "train a classifier model", cmdTrain},
+		{"eval", "--data FILE.csv [--model MODEL] [--cv K] [--format text|json]", "score a model, or cross-validate training, on a labelled file", cmdEval},
+		{"predict", "--data FILE.csv [--model MODEL]", "print one predicted label per row of a file", cmdPredict},
 		{"migrate", "status|up", "show or apply database migrations", cmdMigrate},
 	}
 }
@@ -159,4 +163,11 @@ func sentence(s string) string {
 		s += "."
 	}
 	return s
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
 }

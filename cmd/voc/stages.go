@@ -44,7 +44,10 @@ const classifyBatch = 200
 // last classified. Each batch commits with its conversations marked, so a
 // killed run resumes where it stopped.
 func (a *app) classify(ctx context.Context, w io.Writer) error {
-	cl := a.classifier()
+	cl, err := a.classifier()
+	if err != nil {
+		return err
+	}
 	var convs, items int
 	kinds := map[voc.Kind]int{}
 	var after int64
