@@ -226,3 +226,46 @@ func TestAccounts(t *testing.T) {
 		}
 	})
 }
+
+func TestHumanLabelsWin(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if _, err := s.UpsertConversations(ctx, []voc.Conversation{conv("1", "a")}); err != nil {
+			t.Fatal(err)
+		}
+		p, _ := s.PendingConversations(ctx, 0, 10)
+		machine := []voc.Item{{Seq: 0, Quote: "Gantt please", Kind: voc.KindQuestion, DecidedBy: voc.ByModel, AskedAt: t0}}
+		if err := s.SaveClassifications(ctx, []Classified{{ConversationID: p[0].ID, Hash: p[0].Hash, Items: machine}}); err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		if err := s.db.GetContext(ctx, &id, `SELECT id FROM items`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetLabel(ctx, id+1000, voc.KindFeature, "", "maya"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("label of a missing item: %v", err)
+		}
+		it, err := s.SetLabel(ctx, id, voc.KindFeature, "", "maya")
+		if err != nil || it.Kind != voc.KindFeature {
+			t.Fatal(it, err)
+		}
+		// The conversation changes and is classified again by the machine:
+		// the person's label still wins for the unchanged ask.
+		if _, err := s.UpsertConversations(ctx, []voc.Conversation{conv("1", "a, edited")}); err != nil {
+			t.Fatal(err)
+		}
+		p, _ = s.PendingConversations(ctx, 0, 10)
+		machine = append(machine, voc.Item{Seq: 1, Quote: "It crashes", Kind: voc.KindBug, DecidedBy: voc.ByModel, AskedAt: t0})
+		if err := s.SaveClassifications(ctx, []Classified{{ConversationID: p[0].ID, Hash: p[0].Hash, Items: machine}}); err != nil {
+			t.Fatal(err)
+		}
+		items, _ := s.BacklogItems(ctx)
+		if len(items) != 2 || items[0].Kind != voc.KindFeature || items[0].DecidedBy != voc.ByHuman || items[1].DecidedBy != voc.ByModel {
+			t.Fatalf("after re-classification: %+v", items)
+		}
+		labels, err := s.Labels(ctx)
+		if err != nil || len(labels) != 1 || labels[0].Quote != "Gantt please" || labels[0].By != "maya" {
+			t.Fatalf("labels: %+v %v", labels, err)
+		}
+	})
+}
