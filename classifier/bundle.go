@@ -47,23 +47,50 @@ func (l *Labeler) LabelIn(text string, fileClasses []string) string {
 		}
 		return l.m.Classes[best]
 	}
-	has := map[string]bool{}
-	for _, c := range fileClasses {
-		has[c] = true
+	if !sameStrings(l.mapFor, fileClasses) {
+		l.mapFor = fileClasses
+		l.mapTo = make([]int, len(l.m.Classes))
+		for c, name := range l.m.Classes {
+			l.mapTo[c] = -1
+			lab := MapLabel(name, fileClasses)
+			for i, fc := range fileClasses {
+				if fc == lab {
+					l.mapTo[c] = i
+				}
+			}
+		}
+		l.sums = make([]float64, len(fileClasses))
 	}
-	sum := map[string]float64{}
+	for i := range l.sums {
+		l.sums[i] = -1
+	}
 	for c, p := range l.out {
-		if lab := MapLabel(l.m.Classes[c], fileClasses); has[lab] {
-			sum[lab] += p
+		if i := l.mapTo[c]; i >= 0 {
+			if l.sums[i] < 0 {
+				l.sums[i] = 0
+			}
+			l.sums[i] += p
 		}
 	}
-	best, bp := fileClasses[0], -1.0
-	for _, c := range fileClasses {
-		if v, ok := sum[c]; ok && v > bp {
-			best, bp = c, v
+	best := 0
+	for i := range l.sums {
+		if l.sums[i] > l.sums[best] {
+			best = i
 		}
 	}
-	return best
+	return fileClasses[best]
+}
+
+func sameStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // MapLabel turns a model label into one of a file's label names: the label

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -44,11 +45,33 @@ func ReadDatasetFile(path string) (*Dataset, error) {
 // kept with no labels (for prediction); a malformed row is an error naming
 // its line, because a silently skipped row would skew every figure.
 func ReadDataset(r io.Reader, name string) (*Dataset, error) {
-	cr := csv.NewReader(r)
+	ds := &Dataset{}
+	seen := map[string]bool{}
+	err := ScanDataset(r, name, func(ex Example) error {
+		for _, l := range ex.Labels {
+			if !seen[l] {
+				seen[l] = true
+				ds.Classes = append(ds.Classes, l)
+			}
+		}
+		ds.Examples = append(ds.Examples, ex)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// ScanDataset calls fn for each row in order without holding the file in
+// memory, so a prediction run over millions of rows stays small.
+func ScanDataset(r io.Reader, name string, fn func(Example) error) error {
+	cr := csv.NewReader(bufio.NewReaderSize(r, 256<<10))
 	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%s:1: header: %w", name, err)
+		return fmt.Errorf("%s:1: header: %w", name, err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -56,32 +79,30 @@ func ReadDataset(r io.Reader, name string) (*Dataset, error) {
 	}
 	ti, ok := col["text"]
 	if !ok {
-		return nil, fmt.Errorf("%s:1: header: missing column \"text\"", name)
+		return fmt.Errorf("%s:1: header: missing column \"text\"", name)
 	}
 	li, hasLabel := col["label"]
 	ii, hasID := col["id"]
 	gi, hasGroup := col["group"]
-	ds := &Dataset{}
-	seen := map[string]bool{}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		line, _ := cr.FieldPos(0)
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s:%d: csv: %w", name, pe.Line, pe.Err)
+			return fmt.Errorf("%s:%d: csv: %w", name, pe.Line, pe.Err)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		if ti >= len(rec) {
-			return nil, fmt.Errorf("%s:%d: text: missing", name, line)
+			return fmt.Errorf("%s:%d: text: missing", name, line)
 		}
 		ex := Example{Text: rec[ti]}
 		if !utf8.ValidString(ex.Text) {
-			return nil, fmt.Errorf("%s:%d: text: not valid UTF-8", name, line)
+			return fmt.Errorf("%s:%d: text: not valid UTF-8", name, line)
 		}
 		if hasID && ii < len(rec) {
 			ex.ID = rec[ii]
@@ -93,16 +114,13 @@ func ReadDataset(r io.Reader, name string) (*Dataset, error) {
 			for _, l := range strings.Split(rec[li], "|") {
 				if l = strings.TrimSpace(l); l != "" {
 					ex.Labels = append(ex.Labels, l)
-					if !seen[l] {
-						seen[l] = true
-						ds.Classes = append(ds.Classes, l)
-					}
 				}
 			}
 		}
-		ds.Examples = append(ds.Examples, ex)
+		if err := fn(ex); err != nil {
+			return err
+		}
 	}
-	return ds, nil
 }
 
 // Groups lists the distinct groups in first-seen order.

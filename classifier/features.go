@@ -22,7 +22,7 @@ type Featurizer struct {
 // DefaultFeaturizer is the setting chosen by cross-validation on the train
 // splits (see docs/benchmarks.md).
 func DefaultFeaturizer() Featurizer {
-	return Featurizer{Bits: 20, WordNgrams: 2, CharMin: 3, CharMax: 5}
+	return Featurizer{Bits: 16, WordNgrams: 2, CharMin: 3, CharMax: 5}
 }
 
 // Feature is one hashed feature with its weight.
@@ -53,15 +53,50 @@ const (
 	seedCJK
 )
 
+// isWordRune reports whether r belongs to a word of a spaced script, with
+// an ASCII fast path (most support text is ASCII).
+func isWordRune(r rune) bool {
+	if r < 0x80 {
+		return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r == '\''
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func isCJK(r rune) bool {
+	return r >= 0x3000 && textnorm.IsCJK(r)
+}
+
+// fold lower-cases ASCII text into buf without allocating; other text goes
+// through the full NFKC folding.
+func fold(text string, buf []byte) (string, []byte) {
+	for i := 0; i < len(text); i++ {
+		if text[i] >= 0x80 {
+			return textnorm.Fold(text), buf
+		}
+	}
+	buf = append(buf[:0], text...)
+	for i, c := range buf {
+		if c >= 'A' && c <= 'Z' {
+			buf[i] = c + 'a' - 'A'
+		}
+	}
+	return unsafeString(buf), buf
+}
+
 // Features appends the features of text to buf (reused between calls to
 // avoid allocation) and returns it, L2-normalised.
 func (f Featurizer) Features(text string, buf []Feature) []Feature {
+	var scratch [512]byte
+	folded, _ := fold(text, scratch[:0])
+	return f.features(folded, buf)
+}
+
+func (f Featurizer) features(folded string, buf []Feature) []Feature {
 	buf = buf[:0]
 	mask := uint64(1)<<f.Bits - 1
 	add := func(h uint64) {
 		buf = append(buf, Feature{Index: uint32(h & mask), Value: 1})
 	}
-	folded := textnorm.Fold(text)
 	var word [64]rune
 	var cjk [64]rune
 	wn, cn := 0, 0
@@ -81,22 +116,20 @@ func (f Featurizer) Features(text string, buf []Feature) []Feature {
 		}
 		prevWord, havePrev = h, true
 		if f.CharMax > 0 && wn >= 2 {
-			// character n-grams of "<word>"
+			// character n-grams of "<word>", each start hashed once and
+			// extended one character at a time
 			var padded [66]rune
 			padded[0] = '<'
 			copy(padded[1:], word[:wn])
 			padded[wn+1] = '>'
 			n := wn + 2
-			for size := f.CharMin; size <= f.CharMax; size++ {
-				for i := 0; i+size <= n; i++ {
-					if size >= n {
-						break
+			for i := 0; i < n; i++ {
+				hh := uint64(fnvOffset) ^ seedChar
+				for j := i; j < n && j-i < f.CharMax; j++ {
+					hh = fnvRune(hh, padded[j])
+					if size := j - i + 1; size >= f.CharMin && size < n {
+						add(hh)
 					}
-					hh := uint64(fnvOffset) ^ seedChar
-					for _, r := range padded[i : i+size] {
-						hh = fnvRune(hh, r)
-					}
-					add(hh)
 				}
 			}
 		}
@@ -104,11 +137,9 @@ func (f Featurizer) Features(text string, buf []Feature) []Feature {
 	}
 	flushCJK := func() {
 		for i := 0; i < cn; i++ {
-			for size := 1; size <= 3 && i+size <= cn; size++ {
-				hh := uint64(fnvOffset) ^ seedCJK
-				for _, r := range cjk[i : i+size] {
-					hh = fnvRune(hh, r)
-				}
+			hh := uint64(fnvOffset) ^ seedCJK
+			for j := i; j < cn && j-i < 3; j++ {
+				hh = fnvRune(hh, cjk[j])
 				add(hh)
 			}
 		}
@@ -118,20 +149,22 @@ func (f Featurizer) Features(text string, buf []Feature) []Feature {
 		cn = 0
 	}
 	for i := 0; i < len(folded); {
-		r, size := utf8.DecodeRuneInString(folded[i:])
+		r, size := rune(folded[i]), 1
+		if r >= 0x80 {
+			r, size = utf8.DecodeRuneInString(folded[i:])
+		}
 		i += size
 		switch {
-		case textnorm.IsCJK(r):
+		case r >= 0x3000 && isCJK(r):
 			flushWord()
-			if cn < len(cjk) {
-				cjk[cn] = r
-				cn++
-			} else {
+			if cn == len(cjk) {
 				flushCJK()
 			}
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'':
+			cjk[cn] = r
+			cn++
+		case isWordRune(r):
 			flushCJK()
-			if unicode.IsDigit(r) {
+			if r >= '0' && r <= '9' || r >= 0x80 && unicode.IsDigit(r) {
 				r = '0' // numbers differ, their role does not
 			}
 			if wn < len(word) {

@@ -30,16 +30,34 @@ func (m *Linear) buckets() int { return 1 << m.Featurizer.Bits }
 func (m *Linear) scores(text string, buf []Feature, out []float64) []Feature {
 	buf = m.Featurizer.Features(text, buf)
 	k := len(m.Classes)
-	for c := 0; c < k; c++ {
-		out[c] = float64(m.Bias[c])
-		if len(m.Offset) == k {
-			out[c] += float64(m.Offset[c])
+	var acc [8]float32
+	if k <= len(acc) {
+		// The common case: accumulate in float32 on the stack; the weight
+		// rows are the only memory touched.
+		for _, f := range buf {
+			row := m.W[int(f.Index)*k : int(f.Index)*k+k]
+			for c, w := range row {
+				acc[c] += w * f.Value
+			}
+		}
+		for c := 0; c < k; c++ {
+			out[c] = float64(acc[c])
+		}
+	} else {
+		for c := 0; c < k; c++ {
+			out[c] = 0
+		}
+		for _, f := range buf {
+			row := m.W[int(f.Index)*k : int(f.Index)*k+k]
+			for c, w := range row {
+				out[c] += float64(w * f.Value)
+			}
 		}
 	}
-	for _, f := range buf {
-		row := m.W[int(f.Index)*k : int(f.Index)*k+k]
-		for c, w := range row {
-			out[c] += float64(w * f.Value)
+	for c := 0; c < k; c++ {
+		out[c] += float64(m.Bias[c])
+		if len(m.Offset) == k {
+			out[c] += float64(m.Offset[c])
 		}
 	}
 	t := m.Temperature
@@ -86,6 +104,10 @@ type Labeler struct {
 	m   *Linear
 	buf []Feature
 	out []float64
+	// mapping of model classes onto a file's labels, for LabelIn
+	mapFor []string
+	mapTo  []int
+	sums   []float64
 }
 
 // NewLabeler returns a Labeler for m.

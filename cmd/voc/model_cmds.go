@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -81,22 +82,45 @@ func cmdPredict(ctx context.Context, e *env, fs *flag.FlagSet, args []string) er
 	if err != nil {
 		return err
 	}
-	ds, err := classifier.ReadDatasetFile(*data)
-	if err != nil {
+	// First pass: the file's label names, if it has labels, to print
+	// predictions in them. Second pass: predict row by row.
+	var classes []string
+	seen := map[string]bool{}
+	if err := scanFile(*data, func(ex classifier.Example) error {
+		for _, l := range ex.Labels {
+			if !seen[l] {
+				seen[l] = true
+				classes = append(classes, l)
+			}
+		}
+		return nil
+	}); err != nil {
 		return err
 	}
 	w := bufio.NewWriterSize(e.stdout, 64<<10)
 	labelers := map[*classifier.Linear]*classifier.Labeler{}
-	for _, ex := range ds.Examples {
+	if err := scanFile(*data, func(ex classifier.Example) error {
 		m := b.For(ex.Group)
 		l := labelers[m]
 		if l == nil {
 			l = m.NewLabeler()
 			labelers[m] = l
 		}
-		fmt.Fprintln(w, l.LabelIn(ex.Text, ds.Classes))
+		w.WriteString(l.LabelIn(ex.Text, classes))
+		return w.WriteByte('\n')
+	}); err != nil {
+		return err
 	}
 	return w.Flush()
+}
+
+func scanFile(path string, fn func(classifier.Example) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return classifier.ScanDataset(f, path, fn)
 }
 
 func cmdEval(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
