@@ -12,6 +12,9 @@ type TrainOptions struct {
 	Rate     float64 // initial learning rate
 	L2       float64 // weight decay per update, applied to touched weights
 	Balanced bool    // weigh classes inversely to their frequency
+	// BalancePower softens Balanced: a class's weight is
+	// (n / (k × n_class))^BalancePower; 1 is fully balanced.
+	BalancePower float64
 	Seed     int64
 	// TuneFolds > 1 fits the temperature (and, with TuneOffsets, class
 	// offsets) on out-of-fold predictions of that many folds before
@@ -117,7 +120,11 @@ func fit(ds *Dataset, f Featurizer, opt TrainOptions) *Linear {
 			w := 0.0
 			for c, t := range rows[i].target {
 				if t > 0 {
-					w += t * float64(len(rows)) / (float64(k) * counts[c])
+					bw := float64(len(rows)) / (float64(k) * counts[c])
+					if opt.BalancePower > 0 && opt.BalancePower != 1 {
+						bw = math.Pow(bw, opt.BalancePower)
+					}
+					w += t * bw
 				}
 			}
 			rows[i].weight = w
