@@ -42,3 +42,17 @@ func BenchmarkPredictLines(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
+
+// BenchmarkTrain trains the default settings on the project's corpus
+// (2,440 English and Japanese rows), calibration folds included.
+func BenchmarkTrain(b *testing.B) {
+	ds, err := ReadDatasetFile("../testdata/corpus/train.csv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		Train(ds, DefaultFeaturizer(), DefaultTrainOptions())
+	}
+	b.ReportMetric(float64(len(ds.Examples)*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
