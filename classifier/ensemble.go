@@ -23,7 +23,7 @@ type Ensemble struct {
 
 // NewEnsemble returns the combination of a trained model and the cues.
 func NewEnsemble(m *Linear, cues *Baseline) *Ensemble {
-	return &Ensemble{model: m, cues: cues, CueWeight: 1.5, MinModel: 0.9}
+	return &Ensemble{model: m, cues: cues, CueWeight: 1.5, MinModel: 0.99}
 }
 
 // Predict implements Model.
