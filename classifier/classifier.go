@@ -86,7 +86,7 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 		if id, phrase, ok := c.rules.NonGoal(s.folded); ok {
 			s.ng, s.by = id, voc.ByRule
 			s.pred = Prediction{Kind: voc.KindOutOfScope, Confidence: 0.9,
-				Reason: fmt.Sprintf("non-goal %q matched phrase %q", id, phrase)}
+				Reason: fmt.Sprintf("non-goal %q matched %s", id, describeMatch(phrase))}
 		}
 	}
 	asks := group(sents, func(k voc.Kind) bool { return k.Backlog() })
@@ -116,6 +116,13 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 		items = append(items, c.item(conv, seq, ask, lang))
 	}
 	return items
+}
+
+func describeMatch(m string) string {
+	if strings.HasPrefix(m, "example: ") {
+		return fmt.Sprintf("example %q", strings.TrimPrefix(m, "example: "))
+	}
+	return fmt.Sprintf("phrase %q", m)
 }
 
 var placeholder = regexp.MustCompile(`\[(email|phone|card|iban|address|secret)\]`)

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"math"
 	"regexp"
 	"strings"
 
@@ -17,8 +18,44 @@ type Rules struct {
 }
 
 type phraseSet struct {
-	id      string
-	phrases []phrase
+	id       string
+	phrases  []phrase
+	examples []example
+}
+
+// example is a non-goal's example ask, compared by its content terms.
+type example struct {
+	text  string
+	terms map[string]bool
+}
+
+// ExampleThreshold is the share of terms an ask must have in common with a
+// non-goal's example (cosine of their term sets) to fall under it when no
+// phrase matched.
+const ExampleThreshold = 0.6
+
+func termSet(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range textnorm.Terms(s) {
+		out[t] = true
+	}
+	for _, t := range textnorm.Concepts(s) {
+		out[t] = true
+	}
+	return out
+}
+
+func cosineSets(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	n := 0
+	for t := range a {
+		if b[t] {
+			n++
+		}
+	}
+	return float64(n) / math.Sqrt(float64(len(a)*len(b)))
 }
 
 type phrase struct {
@@ -39,7 +76,11 @@ func NewRules(s *voc.Strategy) *Rules {
 		return r
 	}
 	for _, ng := range s.NonGoals {
-		r.nonGoals = append(r.nonGoals, compileSet(ng.ID, ng.Phrases))
+		set := compileSet(ng.ID, ng.Phrases)
+		for _, ex := range ng.Examples {
+			set.examples = append(set.examples, example{text: ex, terms: termSet(ex)})
+		}
+		r.nonGoals = append(r.nonGoals, set)
 	}
 	for _, a := range s.Areas {
 		r.areas = append(r.areas, compileSet(a.ID, a.Keywords))
@@ -54,8 +95,9 @@ func compileSet(id string, phrases []string) phraseSet {
 		if f == "" {
 			continue
 		}
-		pat := regexp.QuoteMeta(f)
-		pat = strings.ReplaceAll(pat, ` `, `[\s\-]+`)
+		// "self-hosted", "self hosted" and "selfhosted" are one phrase.
+		pat := regexp.QuoteMeta(strings.ReplaceAll(f, "-", " "))
+		pat = strings.ReplaceAll(pat, ` `, `[\s\-]*`)
 		if isASCII(f) {
 			pat = `(^|[^\pL\pN])` + pat + `($|[^\pL\pN])`
 		}
@@ -65,7 +107,9 @@ func compileSet(id string, phrases []string) phraseSet {
 }
 
 // NonGoal returns the first non-goal whose phrase occurs in text, and the
-// phrase. The text should already be folded with textnorm.Fold.
+// phrase; failing that, the non-goal with an example close enough to the
+// text, and that example. The text should already be folded with
+// textnorm.Fold.
 func (r *Rules) NonGoal(folded string) (id, matched string, ok bool) {
 	for _, ng := range r.nonGoals {
 		for _, p := range ng.phrases {
@@ -74,7 +118,16 @@ func (r *Rules) NonGoal(folded string) (id, matched string, ok bool) {
 			}
 		}
 	}
-	return "", "", false
+	terms := termSet(folded)
+	best := ExampleThreshold
+	for _, ng := range r.nonGoals {
+		for _, ex := range ng.examples {
+			if c := cosineSets(terms, ex.terms); c >= best {
+				best, id, matched, ok = c, ng.id, "example: "+ex.text, true
+			}
+		}
+	}
+	return id, matched, ok
 }
 
 // Area returns the area with the most keyword hits in text (first in the

@@ -15,7 +15,7 @@ type TrainOptions struct {
 	// BalancePower softens Balanced: a class's weight is
 	// (n / (k × n_class))^BalancePower; 1 is fully balanced.
 	BalancePower float64
-	Seed     int64
+	Seed         int64
 	// TuneFolds > 1 fits the temperature (and, with TuneOffsets, class
 	// offsets) on out-of-fold predictions of that many folds before
 	// training the final model.

@@ -89,7 +89,13 @@ func fileCollector(p string, convs, accs []string) collectors.Collector {
 }
 
 func cmdClassify(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
-	return withApp(ctx, e, fs, args, func(a *app) error { return a.classify(ctx, e.stdout) })
+	model := fs.String("model", "", "model file from 'voc train' (default: classifier.model in the config, else the shipped model)")
+	return withApp(ctx, e, fs, args, func(a *app) error {
+		if *model != "" {
+			a.cfg.Classifier.Model, _ = filepath.Abs(*model)
+		}
+		return a.classify(ctx, e.stdout)
+	})
 }
 
 func cmdRank(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
@@ -149,7 +155,13 @@ func (a *app) outDir(flagValue, configured string) string {
 }
 
 func cmdRun(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
-	return withApp(ctx, e, fs, args, func(a *app) error { return a.runAll(ctx, e, "") })
+	model := fs.String("model", "", "model file from 'voc train' (default: classifier.model in the config, else the shipped model)")
+	return withApp(ctx, e, fs, args, func(a *app) error {
+		if *model != "" {
+			a.cfg.Classifier.Model, _ = filepath.Abs(*model)
+		}
+		return a.runAll(ctx, e, "")
+	})
 }
 
 // runAll runs every stage once, in order. Rejected records do not stop the
