@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"math"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,12 +18,16 @@ type Featurizer struct {
 	Bits             uint8 // log2 of the number of buckets
 	WordNgrams       int   // 1: unigrams; 2: plus bigrams
 	CharMin, CharMax int   // character n-grams of words (0: none)
+	// Title adds the first line's features again in their own hash space,
+	// when the text has several lines: an issue's or ticket's title says
+	// more than its body's template and logs.
+	Title bool
 }
 
 // DefaultFeaturizer is the setting chosen by cross-validation on the train
 // splits (see docs/benchmarks.md).
 func DefaultFeaturizer() Featurizer {
-	return Featurizer{Bits: 16, WordNgrams: 2, CharMin: 3, CharMax: 5}
+	return Featurizer{Bits: 16, WordNgrams: 2, CharMin: 3, CharMax: 5, Title: true}
 }
 
 // Feature is one hashed feature with its weight.
@@ -88,7 +93,22 @@ func fold(text string, buf []byte) (string, []byte) {
 func (f Featurizer) Features(text string, buf []Feature) []Feature {
 	var scratch [512]byte
 	folded, _ := fold(text, scratch[:0])
-	return f.features(folded, buf)
+	buf = f.features(folded, buf)
+	if f.Title {
+		if i := strings.IndexByte(folded, '\n'); i > 0 {
+			var tf [64]Feature
+			title := f.features(folded[:i], tf[:0])
+			mask := uint32(1)<<f.Bits - 1
+			for _, t := range title {
+				buf = append(buf, Feature{Index: (t.Index*2654435761 + 0x9e37) & mask})
+			}
+			norm := float32(1 / math.Sqrt(float64(len(buf))))
+			for j := range buf {
+				buf[j].Value = norm
+			}
+		}
+	}
+	return buf
 }
 
 func (f Featurizer) features(folded string, buf []Feature) []Feature {

@@ -21,11 +21,27 @@ type TrainOptions struct {
 	// training the final model.
 	TuneFolds   int
 	TuneOffsets bool
+	// Select picks the featurizer among Candidates(f) by cross-validation
+	// on the training data (3 folds) before training: character n-grams
+	// help short reviews and hurt long issue reports, and only the data can
+	// say which it is.
+	Select bool
+}
+
+// Candidates are the feature settings Select chooses among: the given one
+// and the same without character n-grams.
+func Candidates(f Featurizer) []Featurizer {
+	words := f
+	words.CharMin, words.CharMax = 0, 0
+	if f.CharMax == 0 {
+		return []Featurizer{f}
+	}
+	return []Featurizer{f, words}
 }
 
 // DefaultTrainOptions returns the tuned defaults.
 func DefaultTrainOptions() TrainOptions {
-	return TrainOptions{Epochs: 15, Rate: 0.2, L2: 1e-4, Balanced: true, Seed: 1, TuneFolds: 3}
+	return TrainOptions{Epochs: 15, Rate: 0.2, L2: 1e-4, Balanced: true, Seed: 1, TuneFolds: 3, Select: true}
 }
 
 // Train fits a model on the labelled examples of ds. With TuneFolds > 1 it
@@ -33,6 +49,10 @@ func DefaultTrainOptions() TrainOptions {
 // calibrated confidence) on out-of-fold predictions, then trains the final
 // model on everything. It is deterministic for a given seed.
 func Train(ds *Dataset, f Featurizer, opt TrainOptions) *Linear {
+	if opt.Select {
+		f = selectFeaturizer(ds, f, opt)
+		opt.Select = false
+	}
 	if opt.TuneFolds < 2 {
 		return fit(ds, f, opt)
 	}
@@ -165,6 +185,24 @@ func fit(ds *Dataset, f Featurizer, opt TrainOptions) *Linear {
 		}
 	}
 	return m
+}
+
+// selectFeaturizer returns the candidate with the best 3-fold macro-F1 on
+// ds (the first on ties).
+func selectFeaturizer(ds *Dataset, f Featurizer, opt TrainOptions) Featurizer {
+	cands := Candidates(f)
+	if len(cands) == 1 {
+		return f
+	}
+	inner := opt
+	inner.Select, inner.TuneFolds = false, 0
+	best, bestScore := cands[0], -1.0
+	for _, c := range cands {
+		if s := CrossValidate(ds, 3, c, inner).MacroF1; s > bestScore+1e-9 {
+			best, bestScore = c, s
+		}
+	}
+	return best
 }
 
 // rawScores writes the class scores of text before softmax, offsets and
