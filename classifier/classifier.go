@@ -59,11 +59,13 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 		}
 		// Redact first: quotes must not carry personal data, and digits of
 		// phone or card numbers must not look like error codes to the model.
-		for _, s := range textnorm.Sentences(c.redactor.Redact(textnorm.CleanMessage(m.Text))) {
-			if contentless(s) || textnorm.IsGreeting(s) {
-				continue
+		for _, sent := range textnorm.Sentences(c.redactor.Redact(textnorm.CleanMessage(m.Text))) {
+			for _, s := range textnorm.Segments(sent) {
+				if contentless(s) || textnorm.IsGreeting(s) {
+					continue
+				}
+				sents = append(sents, sentence{text: s, folded: textnorm.Fold(s), msg: i})
 			}
-			sents = append(sents, sentence{text: s, folded: textnorm.Fold(s), msg: i})
 		}
 	}
 	if len(sents) == 0 {

@@ -68,3 +68,15 @@ func TestClassifyCitesNonGoalAndRedacts(t *testing.T) {
 type redactFunc func(string) string
 
 func (f redactFunc) Redact(s string) string { return f(s) }
+
+func TestTwoAsksInOneSentence(t *testing.T) {
+	cl := New(NewBaseline(), nil, redactFunc(func(s string) string { return s }))
+	items := cl.Classify(voc.Conversation{Messages: []voc.Message{{Role: voc.RoleCustomer,
+		Text: "The CSV export crashes every morning, and also please add a dark mode to the board."}}})
+	if len(items) != 2 || items[0].Kind != voc.KindBug || items[1].Kind != voc.KindFeature {
+		t.Fatalf("items: %+v", items)
+	}
+	if !strings.HasPrefix(items[1].Quote, "please add a dark mode") || items[0].Seq != 0 || items[1].Seq != 1 {
+		t.Fatalf("quotes: %q / %q", items[0].Quote, items[1].Quote)
+	}
+}

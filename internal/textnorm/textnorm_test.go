@@ -96,3 +96,21 @@ func TestTerms(t *testing.T) {
 		}
 	}
 }
+
+func TestSegments(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"The CSV export times out every morning, and also please add a dark mode.", []string{"The CSV export times out every morning", "please add a dark mode."}},
+		{"CSV出力がタイムアウトします。", []string{"CSV出力がタイムアウトします。"}},
+		{"CSV出力が毎朝タイムアウトしてしまいます、それと、ダークモードを追加してほしいです。", []string{"CSV出力が毎朝タイムアウトしてしまいます", "ダークモードを追加してほしいです。"}},
+		{"Sure, and also thanks.", []string{"Sure, and also thanks."}},
+		{"Export and also import are slow", []string{"Export and also import are slow"}},
+	}
+	for _, c := range cases {
+		if got := Segments(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Segments(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
