@@ -15,6 +15,22 @@ import (
 type Sink interface {
 	SaveAccounts(ctx context.Context, accounts []voc.Account) (Counts, error)
 	SaveConversations(ctx context.Context, convs []voc.Conversation) (Counts, error)
+	// SaveBatch stores a batch and the source's cursor after it in one
+	// transaction: a run killed at any instant resumes exactly where its
+	// last saved batch ended.
+	SaveBatch(ctx context.Context, source string, b Batch) (accounts, convs Counts, err error)
+	// Cursor returns where the source's last saved batch ended ("" before
+	// the first run).
+	Cursor(ctx context.Context, source string) (string, error)
+}
+
+// Batch is what an incremental collector hands over at once: the accounts
+// (organisations, companies) and conversations of one page or more, and the
+// cursor that follows them.
+type Batch struct {
+	Accounts      []voc.Account
+	Conversations []voc.Conversation
+	Cursor        *string // nil: leave the cursor as it is
 }
 
 // Collector reads one source. It returns rejected records in its Report and

@@ -24,6 +24,7 @@ type accountRow struct {
 	Segment     string `db:"segment"`
 	RenewalDate string `db:"renewal_date"`
 	ContentHash string `db:"content_hash"`
+	Origin      string `db:"origin"`
 }
 
 func toAccountRow(a voc.Account) accountRow {
@@ -48,36 +49,52 @@ func (r accountRow) account() voc.Account {
 }
 
 // UpsertAccounts inserts new accounts and updates changed ones, in one
-// transaction.
+// transaction. They come from an accounts file, which wins over what support
+// tools say about the same account.
 func (s *Store) UpsertAccounts(ctx context.Context, accounts []voc.Account) (UpsertCounts, error) {
 	var c UpsertCounts
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		c = UpsertCounts{}
-		for _, a := range accounts {
-			r := toAccountRow(a)
-			var old string
-			err := tx.GetContext(ctx, &old, tx.Rebind(`SELECT content_hash FROM accounts WHERE id = ?`), r.ID)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				_, err = tx.NamedExecContext(ctx, `INSERT INTO accounts (id, name, domains, plan, mrr, currency, seats, segment, renewal_date, content_hash)
-					VALUES (:id, :name, :domains, :plan, :mrr, :currency, :seats, :segment, :renewal_date, :content_hash)`, r)
-				c.New++
-			case err != nil:
-			case old == r.ContentHash:
-				c.Unchanged++
-			default:
-				_, err = tx.NamedExecContext(ctx, `UPDATE accounts SET name = :name, domains = :domains, plan = :plan, mrr = :mrr,
-					currency = :currency, seats = :seats, segment = :segment, renewal_date = :renewal_date, content_hash = :content_hash
-					WHERE id = :id`, r)
-				c.Updated++
-			}
-			if err != nil {
-				return fmt.Errorf("store: upsert account %s: %w", r.ID, err)
-			}
-		}
-		return nil
+		var err error
+		c, err = upsertAccounts(ctx, tx, accounts, OriginFile)
+		return err
 	})
 	return c, err
+}
+
+// OriginFile marks accounts read from an accounts file.
+const OriginFile = "file"
+
+// upsertAccounts writes accounts from origin. An account that came from a
+// file is never overwritten by a support tool's organisation or company.
+func upsertAccounts(ctx context.Context, tx *sqlx.Tx, accounts []voc.Account, origin string) (UpsertCounts, error) {
+	var c UpsertCounts
+	for _, a := range accounts {
+		r := toAccountRow(a)
+		r.Origin = origin
+		var old struct {
+			Hash   string `db:"content_hash"`
+			Origin string `db:"origin"`
+		}
+		err := tx.GetContext(ctx, &old, tx.Rebind(`SELECT content_hash, origin FROM accounts WHERE id = ?`), r.ID)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			_, err = tx.NamedExecContext(ctx, `INSERT INTO accounts (id, name, domains, plan, mrr, currency, seats, segment, renewal_date, content_hash, origin)
+				VALUES (:id, :name, :domains, :plan, :mrr, :currency, :seats, :segment, :renewal_date, :content_hash, :origin)`, r)
+			c.New++
+		case err != nil:
+		case old.Hash == r.ContentHash, old.Origin == OriginFile && origin != OriginFile:
+			c.Unchanged++
+		default:
+			_, err = tx.NamedExecContext(ctx, `UPDATE accounts SET name = :name, domains = :domains, plan = :plan, mrr = :mrr,
+				currency = :currency, seats = :seats, segment = :segment, renewal_date = :renewal_date, content_hash = :content_hash, origin = :origin
+				WHERE id = :id`, r)
+			c.Updated++
+		}
+		if err != nil {
+			return c, fmt.Errorf("store: upsert account %s: %w", r.ID, err)
+		}
+	}
+	return c, nil
 }
 
 // Accounts returns every account, ordered by id.

@@ -81,7 +81,16 @@ func normalizeConversation(c voc.Conversation) voc.Conversation {
 func (s *Store) UpsertConversations(ctx context.Context, convs []voc.Conversation) (UpsertCounts, error) {
 	var c UpsertCounts
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		c = UpsertCounts{}
+		var err error
+		c, err = upsertConversations(ctx, tx, convs)
+		return err
+	})
+	return c, err
+}
+
+func upsertConversations(ctx context.Context, tx *sqlx.Tx, convs []voc.Conversation) (UpsertCounts, error) {
+	var c UpsertCounts
+	err := func() error {
 		for i := range convs {
 			conv := normalizeConversation(convs[i])
 			if err := conv.Validate(); err != nil {
@@ -128,7 +137,7 @@ func (s *Store) UpsertConversations(ctx context.Context, convs []voc.Conversatio
 			}
 		}
 		return nil
-	})
+	}()
 	return c, err
 }
 

@@ -103,3 +103,12 @@ func (s storeSink) SaveConversations(ctx context.Context, cs []voc.Conversation)
 	c, err := s.st.UpsertConversations(ctx, cs)
 	return collectors.Counts(c), err
 }
+
+func (s storeSink) SaveBatch(ctx context.Context, source string, b collectors.Batch) (collectors.Counts, collectors.Counts, error) {
+	a, c, err := s.st.SaveBatch(ctx, store.Batch{Source: source, Accounts: b.Accounts, Conversations: b.Conversations, Cursor: b.Cursor})
+	return collectors.Counts(a), collectors.Counts(c), err
+}
+
+func (s storeSink) Cursor(ctx context.Context, source string) (string, error) {
+	return s.st.Cursor(ctx, source)
+}

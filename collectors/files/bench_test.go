@@ -41,3 +41,10 @@ func BenchmarkParseJSONL(b *testing.B) {
 	}
 	b.ReportMetric(float64(10000*b.N)/b.Elapsed().Seconds(), "conversations/s")
 }
+
+func (d *discardSink) SaveBatch(_ context.Context, _ string, b collectors.Batch) (collectors.Counts, collectors.Counts, error) {
+	d.n += len(b.Conversations)
+	return collectors.Counts{}, collectors.Counts{New: len(b.Conversations)}, nil
+}
+
+func (d *discardSink) Cursor(context.Context, string) (string, error) { return "", nil }

@@ -193,3 +193,11 @@ func TestMissingHeaderColumn(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func (m *memSink) SaveBatch(ctx context.Context, _ string, b collectors.Batch) (collectors.Counts, collectors.Counts, error) {
+	a, _ := m.SaveAccounts(ctx, b.Accounts)
+	c, _ := m.SaveConversations(ctx, b.Conversations)
+	return a, c, nil
+}
+
+func (m *memSink) Cursor(context.Context, string) (string, error) { return "", nil }
