@@ -49,6 +49,9 @@ type Message struct {
 	Author     string    `json:"author,omitempty" db:"author"`
 	At         time.Time `json:"at" db:"sent_at"`
 	Text       string    `json:"text" db:"text"`
+	// Label is a person's verdict on this message given in the source
+	// (e.g. a Slack reaction mapped to a kind); it wins over the machine.
+	Label Kind `json:"label,omitempty" db:"label"`
 }
 
 // FieldError names the field of a record that is wrong and why, so that an
