@@ -82,6 +82,12 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 		if strings.HasPrefix(s.pred.Reason, "llm:") {
 			s.by = voc.ByLLM
 		}
+		if l := conv.Messages[s.msg].Label; l.Valid() {
+			// A person tagged this message in the source (a Slack
+			// reaction): their verdict wins over the machine.
+			s.pred, s.by = Prediction{Kind: l, Confidence: 1, Reason: "labelled in the source"}, voc.ByHuman
+			continue
+		}
 		if s.pred.Kind != voc.KindFeature && s.pred.Kind != voc.KindQuestion {
 			continue // only a request can fall under a non-goal; a report or a signature that names one cannot
 		}

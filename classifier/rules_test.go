@@ -80,3 +80,12 @@ func TestTwoAsksInOneSentence(t *testing.T) {
 		t.Fatalf("quotes: %q / %q", items[0].Quote, items[1].Quote)
 	}
 }
+
+func TestSourceLabelWins(t *testing.T) {
+	cl := New(NewBaseline(), nil, redactFunc(func(s string) string { return s }))
+	items := cl.Classify(voc.Conversation{Messages: []voc.Message{{Role: voc.RoleCustomer, Label: voc.KindFeature,
+		Text: "The board view is slow when we have many cards."}}})
+	if len(items) != 1 || items[0].Kind != voc.KindFeature || items[0].DecidedBy != voc.ByHuman || items[0].Confidence != 1 {
+		t.Fatalf("items: %+v", items)
+	}
+}

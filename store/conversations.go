@@ -38,6 +38,7 @@ type messageRow struct {
 	Author         string    `db:"author"`
 	SentAt         time.Time `db:"sent_at"`
 	Text           string    `db:"text"`
+	Label          string    `db:"label"`
 }
 
 var emailDomain = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@([A-Za-z0-9.\-]+\.[A-Za-z]{2,})`)
@@ -142,9 +143,9 @@ func upsertConversations(ctx context.Context, tx *sqlx.Tx, convs []voc.Conversat
 }
 
 func insertMessages(ctx context.Context, tx *sqlx.Tx, convID int64, msgs []voc.Message) error {
-	q := tx.Rebind(`INSERT INTO messages (conversation_id, idx, external_id, role, author, sent_at, text) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	q := tx.Rebind(`INSERT INTO messages (conversation_id, idx, external_id, role, author, sent_at, text, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	for i, m := range msgs {
-		if _, err := tx.ExecContext(ctx, q, convID, i, m.ExternalID, string(m.Role), m.Author, m.At, m.Text); err != nil {
+		if _, err := tx.ExecContext(ctx, q, convID, i, m.ExternalID, string(m.Role), m.Author, m.At, m.Text, string(m.Label)); err != nil {
 			return err
 		}
 	}
@@ -213,7 +214,7 @@ func (s *Store) withMessages(ctx context.Context, rows []conversationRow) ([]Pen
 	}
 	for _, m := range msgs {
 		c := &out[byID[m.ConversationID]]
-		c.Messages = append(c.Messages, voc.Message{ExternalID: m.ExternalID, Role: voc.Role(m.Role), Author: m.Author, At: m.SentAt.UTC(), Text: m.Text})
+		c.Messages = append(c.Messages, voc.Message{ExternalID: m.ExternalID, Role: voc.Role(m.Role), Author: m.Author, At: m.SentAt.UTC(), Text: m.Text, Label: voc.Kind(m.Label)})
 	}
 	return out, nil
 }

@@ -269,3 +269,44 @@ func TestHumanLabelsWin(t *testing.T) {
 		}
 	})
 }
+
+func TestSaveBatchWithCursor(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if c, _ := s.Cursor(ctx, "zendesk"); c != "" {
+			t.Fatalf("cursor before the first run: %q", c)
+		}
+		if _, err := s.UpsertAccounts(ctx, []voc.Account{{ID: "a1", Name: "Globex (from the CSV)", MRR: 500000, Currency: "USD"}}); err != nil {
+			t.Fatal(err)
+		}
+		cur := "page-2"
+		acc, convs, err := s.SaveBatch(ctx, Batch{Source: "zendesk", Cursor: &cur,
+			Accounts:      []voc.Account{{ID: "a1", Name: "Globex (from Zendesk)"}, {ID: "zendesk:org:9", Name: "Initech"}},
+			Conversations: []voc.Conversation{conv("1", "a"), conv("2", "b")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if acc != (UpsertCounts{New: 1, Unchanged: 1}) || convs.New != 2 {
+			t.Fatalf("counts: accounts %+v conversations %+v", acc, convs)
+		}
+		if a, _ := s.Account(ctx, "a1"); a.Name != "Globex (from the CSV)" || a.MRR != 500000 {
+			t.Fatalf("a support tool overwrote the accounts file: %+v", a)
+		}
+		if c, _ := s.Cursor(ctx, "zendesk"); c != "page-2" {
+			t.Fatalf("cursor %q", c)
+		}
+		// A failing batch stores neither its records nor its cursor.
+		bad := conv("3", "c")
+		bad.Messages[0].Role = "boss"
+		next := "page-3"
+		if _, _, err := s.SaveBatch(ctx, Batch{Source: "zendesk", Cursor: &next, Conversations: []voc.Conversation{conv("4", "d"), bad}}); err == nil {
+			t.Fatal("bad batch stored")
+		}
+		if c, _ := s.Cursor(ctx, "zendesk"); c != "page-2" {
+			t.Fatalf("cursor advanced past a failed batch: %q", c)
+		}
+		if n, _ := s.Counts(ctx); n["conversations"] != 2 {
+			t.Fatalf("failed batch left rows: %v", n)
+		}
+	})
+}
