@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -89,64 +87,143 @@ func (s *Store) UpsertConversations(ctx context.Context, convs []voc.Conversatio
 	return c, err
 }
 
+// upsertConversations writes a batch with a handful of statements whatever
+// its size: one look-up of the existing rows, one multi-row insert of the
+// new conversations, and multi-row inserts of their messages; edited
+// conversations (rare) are updated one by one. Round trips, not rows, are
+// what a remote PostgreSQL charges for.
 func upsertConversations(ctx context.Context, tx *sqlx.Tx, convs []voc.Conversation) (UpsertCounts, error) {
 	var c UpsertCounts
-	err := func() error {
-		for i := range convs {
-			conv := normalizeConversation(convs[i])
-			if err := conv.Validate(); err != nil {
-				return fmt.Errorf("store: conversation %s/%s: %w", conv.Source, conv.ExternalID, err)
-			}
-			hash := contentHash(conv)
-			row := conversationRow{Source: conv.Source, ExternalID: conv.ExternalID, AccountID: conv.AccountID,
-				Channel: conv.Channel, Language: conv.Language, Subject: conv.Subject, URL: conv.URL,
-				CreatedAt: conv.CreatedAt, UpdatedAt: conv.UpdatedAt, CustomerDomain: customerDomain(&conv), ContentHash: hash}
-			var old struct {
-				ID   int64  `db:"id"`
-				Hash string `db:"content_hash"`
-			}
-			err := tx.GetContext(ctx, &old, tx.Rebind(`SELECT id, content_hash FROM conversations WHERE source = ? AND external_id = ?`), conv.Source, conv.ExternalID)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				err = tx.QueryRowxContext(ctx, tx.Rebind(`INSERT INTO conversations
-					(source, external_id, account_id, channel, language, subject, url, created_at, updated_at, customer_domain, content_hash)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-					row.Source, row.ExternalID, row.AccountID, row.Channel, row.Language, row.Subject, row.URL,
-					row.CreatedAt, row.UpdatedAt, row.CustomerDomain, row.ContentHash).Scan(&row.ID)
-				if err == nil {
-					err = insertMessages(ctx, tx, row.ID, conv.Messages)
-				}
-				c.New++
-			case err != nil:
-			case old.Hash == hash:
-				c.Unchanged++
-			default:
-				row.ID = old.ID
-				_, err = tx.NamedExecContext(ctx, `UPDATE conversations SET account_id = :account_id, channel = :channel,
-					language = :language, subject = :subject, url = :url, created_at = :created_at, updated_at = :updated_at,
-					customer_domain = :customer_domain, content_hash = :content_hash WHERE id = :id`, row)
-				if err == nil {
-					_, err = tx.ExecContext(ctx, tx.Rebind(`DELETE FROM messages WHERE conversation_id = ?`), row.ID)
-				}
-				if err == nil {
-					err = insertMessages(ctx, tx, row.ID, conv.Messages)
-				}
-				c.Updated++
-			}
-			if err != nil {
-				return fmt.Errorf("store: upsert conversation %s/%s: %w", conv.Source, conv.ExternalID, err)
-			}
+	type pending struct {
+		row  conversationRow
+		msgs []voc.Message
+	}
+	// Normalise, validate and keep the last copy of a conversation that
+	// appears twice in the batch.
+	order := []string{}
+	byKey := map[string]*pending{}
+	for i := range convs {
+		conv := normalizeConversation(convs[i])
+		if err := conv.Validate(); err != nil {
+			return c, fmt.Errorf("store: conversation %s/%s: %w", conv.Source, conv.ExternalID, err)
 		}
-		return nil
-	}()
-	return c, err
+		key := conv.Source + "\x00" + conv.ExternalID
+		if _, seen := byKey[key]; !seen {
+			order = append(order, key)
+		}
+		byKey[key] = &pending{row: conversationRow{Source: conv.Source, ExternalID: conv.ExternalID, AccountID: conv.AccountID,
+			Channel: conv.Channel, Language: conv.Language, Subject: conv.Subject, URL: conv.URL,
+			CreatedAt: conv.CreatedAt, UpdatedAt: conv.UpdatedAt, CustomerDomain: customerDomain(&conv), ContentHash: contentHash(conv)}, msgs: conv.Messages}
+	}
+	// Look up what is stored, per source.
+	bySource := map[string][]string{}
+	for _, k := range order {
+		p := byKey[k]
+		bySource[p.row.Source] = append(bySource[p.row.Source], p.row.ExternalID)
+	}
+	type existing struct {
+		ID         int64  `db:"id"`
+		Source     string `db:"source"`
+		ExternalID string `db:"external_id"`
+		Hash       string `db:"content_hash"`
+	}
+	stored := map[string]existing{}
+	for src, ids := range bySource {
+		q, args, err := sqlx.In(`SELECT id, source, external_id, content_hash FROM conversations WHERE source = ? AND external_id IN (?)`, src, ids)
+		if err != nil {
+			return c, err
+		}
+		var rows []existing
+		if err := tx.SelectContext(ctx, &rows, tx.Rebind(q), args...); err != nil {
+			return c, fmt.Errorf("store: look up conversations of %s: %w", src, err)
+		}
+		for _, r := range rows {
+			stored[r.Source+"\x00"+r.ExternalID] = r
+		}
+	}
+	var fresh []*pending
+	var msgs []messageRow
+	for _, k := range order {
+		p := byKey[k]
+		old, ok := stored[k]
+		switch {
+		case !ok:
+			fresh = append(fresh, p)
+			c.New++
+		case old.Hash == p.row.ContentHash:
+			c.Unchanged++
+		default:
+			p.row.ID = old.ID
+			if _, err := tx.NamedExecContext(ctx, `UPDATE conversations SET account_id = :account_id, channel = :channel,
+				language = :language, subject = :subject, url = :url, created_at = :created_at, updated_at = :updated_at,
+				customer_domain = :customer_domain, content_hash = :content_hash WHERE id = :id`, p.row); err != nil {
+				return c, fmt.Errorf("store: update conversation %s/%s: %w", p.row.Source, p.row.ExternalID, err)
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM messages WHERE conversation_id = ?`), p.row.ID); err != nil {
+				return c, fmt.Errorf("store: replace messages of %s/%s: %w", p.row.Source, p.row.ExternalID, err)
+			}
+			msgs = appendMessages(msgs, p.row.ID, p.msgs)
+			c.Updated++
+		}
+	}
+	// Insert the new conversations, then their messages.
+	for len(fresh) > 0 {
+		n := min(len(fresh), 400) // 11 parameters a row, well under every driver's limit
+		chunk := fresh[:n]
+		fresh = fresh[n:]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO conversations (source, external_id, account_id, channel, language, subject, url, created_at, updated_at, customer_domain, content_hash) VALUES `)
+		args := make([]any, 0, n*11)
+		for i, p := range chunk {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			r := p.row
+			args = append(args, r.Source, r.ExternalID, r.AccountID, r.Channel, r.Language, r.Subject, r.URL, r.CreatedAt, r.UpdatedAt, r.CustomerDomain, r.ContentHash)
+		}
+		b.WriteString(" RETURNING id, source, external_id")
+		var ids []existing
+		if err := tx.SelectContext(ctx, &ids, tx.Rebind(b.String()), args...); err != nil {
+			return c, fmt.Errorf("store: insert %d conversations: %w", n, err)
+		}
+		idOf := make(map[string]int64, len(ids))
+		for _, r := range ids {
+			idOf[r.Source+"\x00"+r.ExternalID] = r.ID
+		}
+		for _, p := range chunk {
+			msgs = appendMessages(msgs, idOf[p.row.Source+"\x00"+p.row.ExternalID], p.msgs)
+		}
+	}
+	return c, insertMessageRows(ctx, tx, msgs)
 }
 
-func insertMessages(ctx context.Context, tx *sqlx.Tx, convID int64, msgs []voc.Message) error {
-	q := tx.Rebind(`INSERT INTO messages (conversation_id, idx, external_id, role, author, sent_at, text, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+func appendMessages(out []messageRow, convID int64, msgs []voc.Message) []messageRow {
 	for i, m := range msgs {
-		if _, err := tx.ExecContext(ctx, q, convID, i, m.ExternalID, string(m.Role), m.Author, m.At, m.Text, string(m.Label)); err != nil {
-			return err
+		out = append(out, messageRow{ConversationID: convID, Idx: i, ExternalID: m.ExternalID, Role: string(m.Role),
+			Author: m.Author, SentAt: m.At, Text: m.Text, Label: string(m.Label)})
+	}
+	return out
+}
+
+// insertMessageRows inserts messages with multi-row statements.
+func insertMessageRows(ctx context.Context, tx *sqlx.Tx, rows []messageRow) error {
+	for len(rows) > 0 {
+		n := min(len(rows), 500) // 8 parameters a row
+		chunk := rows[:n]
+		rows = rows[n:]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO messages (conversation_id, idx, external_id, role, author, sent_at, text, label) VALUES `)
+		args := make([]any, 0, n*8)
+		for i, m := range chunk {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, m.ConversationID, m.Idx, m.ExternalID, m.Role, m.Author, m.SentAt, m.Text, m.Label)
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(b.String()), args...); err != nil {
+			return fmt.Errorf("store: insert %d messages: %w", n, err)
 		}
 	}
 	return nil

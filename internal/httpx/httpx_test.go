@@ -20,7 +20,9 @@ func recorder(waits *[]time.Duration) func(context.Context, time.Duration) error
 }
 
 func get(url string) func(ctx context.Context) (*http.Request, error) {
-	return func(ctx context.Context) (*http.Request, error) { return http.NewRequestWithContext(ctx, "GET", url, nil) }
+	return func(ctx context.Context) (*http.Request, error) {
+		return http.NewRequestWithContext(ctx, "GET", url, nil)
+	}
 }
 
 func TestRetryAfterIsObeyedNotHammered(t *testing.T) {
