@@ -170,7 +170,7 @@ func (c *Collector) importConversationsCSV(ctx context.Context, name string, sin
 					Reason: fmt.Sprintf("rows of conversation %q are not contiguous", id)})
 				continue
 			}
-			created, err := parseTime(t.get(row, "created_at"), false)
+			created, err := collectors.ParseTime(t.get(row, "created_at"), false)
 			cur, curLine, curBad = &voc.Conversation{ExternalID: id, Source: t.get(row, "source"), AccountID: t.get(row, "account_id"),
 				Channel: t.get(row, "channel"), Language: t.get(row, "language"), Subject: t.get(row, "subject"), URL: t.get(row, "url"),
 				CreatedAt: created}, line, false
@@ -182,7 +182,7 @@ func (c *Collector) importConversationsCSV(ctx context.Context, name string, sin
 		if curBad {
 			continue
 		}
-		at, err := parseTime(t.get(row, "sent_at"), false)
+		at, err := collectors.ParseTime(t.get(row, "sent_at"), false)
 		if err != nil {
 			rep.Rejected = append(rep.Rejected, collectors.Reject{File: c.Prefix + name, Line: line, Field: "sent_at", Reason: err.Error()})
 			curBad = true
