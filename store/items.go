@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -23,26 +24,62 @@ type Classified struct {
 // since it was read (hash no longer current) is skipped and stays pending.
 func (s *Store) SaveClassifications(ctx context.Context, batch []Classified) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		ins := tx.Rebind(`INSERT INTO items (conversation_id, seq, quote, language, kind, fault, confidence, decided_by, reason, area, non_goal, asked_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		var items []voc.Item
+		var marked []int64
 		for _, c := range batch {
 			res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE conversations SET classified_hash = content_hash WHERE id = ? AND content_hash = ?`), c.ConversationID, c.Hash)
 			if err != nil {
 				return fmt.Errorf("store: mark conversation %d classified: %w", c.ConversationID, err)
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
-				continue
+				continue // edited since it was read: stays pending
 			}
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM items WHERE conversation_id = ?`), c.ConversationID); err != nil {
-				return fmt.Errorf("store: clear items of conversation %d: %w", c.ConversationID, err)
-			}
+			marked = append(marked, c.ConversationID)
 			for _, it := range c.Items {
-				if _, err := tx.ExecContext(ctx, ins, c.ConversationID, it.Seq, it.Quote, it.Language, string(it.Kind), string(it.Fault),
-					it.Confidence, string(it.DecidedBy), it.Reason, it.Area, it.NonGoal, it.AskedAt.UTC()); err != nil {
-					return fmt.Errorf("store: insert item %d of conversation %d: %w", it.Seq, c.ConversationID, err)
-				}
+				it.ConversationID = c.ConversationID
+				items = append(items, it)
 			}
-			if err := applyLabels(ctx, tx, c.ConversationID); err != nil {
+		}
+		if len(marked) == 0 {
+			return nil
+		}
+		q, args, err := sqlx.In(`DELETE FROM items WHERE conversation_id IN (?)`, marked)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
+			return fmt.Errorf("store: clear items of %d conversations: %w", len(marked), err)
+		}
+		for len(items) > 0 {
+			n := min(len(items), 400) // 12 parameters a row
+			chunk := items[:n]
+			items = items[n:]
+			var b strings.Builder
+			b.WriteString(`INSERT INTO items (conversation_id, seq, quote, language, kind, fault, confidence, decided_by, reason, area, non_goal, asked_at) VALUES `)
+			args := make([]any, 0, n*12)
+			for i, it := range chunk {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+				args = append(args, it.ConversationID, it.Seq, it.Quote, it.Language, string(it.Kind), string(it.Fault),
+					it.Confidence, string(it.DecidedBy), it.Reason, it.Area, it.NonGoal, it.AskedAt.UTC())
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(b.String()), args...); err != nil {
+				return fmt.Errorf("store: insert %d items: %w", n, err)
+			}
+		}
+		// Human labels win; only conversations that have some need the update.
+		q, args, err = sqlx.In(`SELECT DISTINCT conversation_id FROM labels WHERE conversation_id IN (?)`, marked)
+		if err != nil {
+			return err
+		}
+		var labelled []int64
+		if err := tx.SelectContext(ctx, &labelled, tx.Rebind(q), args...); err != nil {
+			return fmt.Errorf("store: find labelled conversations: %w", err)
+		}
+		for _, id := range labelled {
+			if err := applyLabels(ctx, tx, id); err != nil {
 				return err
 			}
 		}
