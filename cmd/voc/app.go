@@ -6,12 +6,14 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/voc-dev/voc"
 	"github.com/voc-dev/voc/classifier"
 	"github.com/voc-dev/voc/classifier/llm"
 	"github.com/voc-dev/voc/collectors"
 	"github.com/voc-dev/voc/collectors/files"
+	"github.com/voc-dev/voc/collectors/zendesk"
 	"github.com/voc-dev/voc/internal/redact"
 	"github.com/voc-dev/voc/store"
 )
@@ -46,20 +48,35 @@ func openApp(ctx context.Context, e *env, cfg *Config) (*app, error) {
 
 func (a *app) Close() error { return a.st.Close() }
 
-// collectorsFor builds the configured collectors (all, or the one named).
-// This is the one place that lists every kind of source.
-func (a *app) collectorsFor(only string) ([]collectors.Collector, error) {
+// collectorsFor builds the configured collectors (all, or the one named),
+// reading their secrets from the environment. since, when not zero, is how
+// far back a first pull goes. This is the one place that lists every kind
+// of source.
+func (a *app) collectorsFor(only string, since time.Time) ([]collectors.Collector, error) {
 	var out []collectors.Collector
 	for _, s := range a.cfg.Sources {
 		if only != "" && s.Name != only {
 			continue
 		}
+		var token string
+		if env := s.tokenEnv(); env != "" {
+			token = os.Getenv(env)
+		}
+		var c collectors.Collector
+		var err error
 		switch s.Type {
 		case "files":
-			out = append(out, &files.Collector{SourceName: s.Name, FS: a.cfg.FS, Conversations: s.Conversations, Accounts: s.Accounts})
+			c = &files.Collector{SourceName: s.Name, FS: a.cfg.FS, Conversations: s.Conversations, Accounts: s.Accounts, Prefix: a.cfg.FSLabel}
+		case "zendesk":
+			c, err = zendesk.New(zendesk.Config{Name: s.Name, Subdomain: s.Subdomain, BaseURL: s.BaseURL, Email: s.Email,
+				Token: token, Since: since, PageSize: s.PageSize})
 		default:
-			return nil, fmt.Errorf("source %s: unknown type %q", s.Name, s.Type)
+			err = fmt.Errorf("unknown type %q", s.Type)
 		}
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", s.Name, err)
+		}
+		out = append(out, c)
 	}
 	if only != "" && len(out) == 0 {
 		return nil, fmt.Errorf("no source named %q in the config", only)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/voc-dev/voc/collectors"
 	"github.com/voc-dev/voc/collectors/files"
@@ -41,6 +42,7 @@ func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
 func cmdCollect(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 	source := fs.String("source", "", "collect only the configured source with this name")
+	since := fs.Duration("since", 0, "on a source's first pull, go back this far (e.g. 720h); later pulls resume from their cursor")
 	var convFiles, accFiles multi
 	fs.Var(&convFiles, "conversations", "import this conversations file (.jsonl or .csv) instead of the configured sources; repeatable")
 	fs.Var(&accFiles, "accounts", "import this accounts CSV file; repeatable")
@@ -58,7 +60,11 @@ func cmdCollect(ctx context.Context, e *env, fs *flag.FlagSet, args []string) er
 			}
 		} else {
 			var err error
-			if cs, err = a.collectorsFor(*source); err != nil {
+			var from time.Time
+			if *since > 0 {
+				from = time.Now().Add(-*since)
+			}
+			if cs, err = a.collectorsFor(*source, from); err != nil {
 				return err
 			}
 			if len(cs) == 0 {
@@ -167,7 +173,7 @@ func cmdRun(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error 
 // runAll runs every stage once, in order. Rejected records do not stop the
 // later stages; the run still ends with exit status 2 to report them.
 func (a *app) runAll(ctx context.Context, e *env, only string) error {
-	cs, err := a.collectorsFor(only)
+	cs, err := a.collectorsFor(only, time.Time{})
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,8 @@ type Config struct {
 	FS fs.FS `yaml:"-"`
 	// Dir is the config file's folder, for paths voc writes to.
 	Dir string `yaml:"-"`
+	// FSLabel is put before file names in messages ("examples/acme/").
+	FSLabel string `yaml:"-"`
 }
 
 // ClassifierConfig selects the model. The LLM backend is off unless
@@ -61,12 +63,52 @@ type ClassifierConfig struct {
 	} `yaml:"llm"`
 }
 
-// SourceConfig configures one collector.
+// SourceConfig configures one collector. Which keys apply depends on its
+// type; secrets are never here but in the environment variable TokenEnv
+// names (VOC_ZENDESK_TOKEN, VOC_INTERCOM_TOKEN, VOC_SLACK_TOKEN by default).
 type SourceConfig struct {
-	Name          string   `yaml:"name"`
-	Type          string   `yaml:"type"`
+	Name string `yaml:"name"`
+	Type string `yaml:"type"` // files, zendesk, intercom, slack, email
+
+	// files
 	Conversations []string `yaml:"conversations"`
 	Accounts      []string `yaml:"accounts"`
+
+	// services
+	BaseURL  string `yaml:"base_url"`
+	TokenEnv string `yaml:"token_env"`
+	PageSize int    `yaml:"page_size"`
+
+	// zendesk
+	Subdomain string `yaml:"subdomain"`
+	Email     string `yaml:"email"`
+
+	// slack
+	Workspace    string            `yaml:"workspace"`
+	Channels     []string          `yaml:"channels"`
+	Reactions    map[string]string `yaml:"reactions"`
+	UserAccounts map[string]string `yaml:"user_accounts"`
+
+	// slack and email: who is support staff
+	AgentDomains []string `yaml:"agent_domains"`
+
+	// email
+	Mbox    []string `yaml:"mbox"`
+	Maildir []string `yaml:"maildir"`
+	BotFrom []string `yaml:"bot_from"`
+}
+
+// sourceTypes lists the collectors this build knows.
+var sourceTypes = map[string]string{
+	"files": "", "zendesk": "VOC_ZENDESK_TOKEN", "intercom": "VOC_INTERCOM_TOKEN", "slack": "VOC_SLACK_TOKEN", "email": "",
+}
+
+// tokenEnv is the environment variable holding the source's secret.
+func (s SourceConfig) tokenEnv() string {
+	if s.TokenEnv != "" {
+		return s.TokenEnv
+	}
+	return sourceTypes[s.Type]
 }
 
 func defaultConfig() *Config {
@@ -105,6 +147,9 @@ func loadConfig(path string) (*Config, error) {
 	}
 	c.Dir = filepath.Dir(path)
 	c.FS = os.DirFS(c.Dir)
+	if c.Dir != "." {
+		c.FSLabel = c.Dir + string(os.PathSeparator)
+	}
 	return c, nil
 }
 
@@ -130,10 +175,10 @@ func (c *Config) validate() error {
 			return fmt.Errorf("sources[%d].name: duplicate %q", i, s.Name)
 		}
 		seen[s.Name] = true
-		if s.Type != "files" {
-			return fmt.Errorf("sources[%d].type: unknown source type %q (this version knows: files)", i, s.Type)
+		if _, ok := sourceTypes[s.Type]; !ok {
+			return fmt.Errorf("sources[%d].type: unknown source type %q (want files, zendesk, intercom, slack or email)", i, s.Type)
 		}
-		if len(s.Conversations)+len(s.Accounts) == 0 {
+		if s.Type == "files" && len(s.Conversations)+len(s.Accounts) == 0 {
 			return fmt.Errorf("sources[%d]: a files source needs conversations or accounts", i)
 		}
 	}

@@ -40,7 +40,7 @@ func cmdDemo(ctx context.Context, e *env, fset *flag.FlagSet, args []string) err
 	if err := parseConfig(b, cfg); err != nil {
 		return fmt.Errorf("bundled example config: %w", err)
 	}
-	cfg.FS, cfg.Dir = acme, abs
+	cfg.FS, cfg.Dir, cfg.FSLabel = acme, abs, "(bundled example)/"
 	cfg.DB = "voc.db"
 	if e.db != "" {
 		cfg.DB = e.db

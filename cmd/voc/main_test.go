@@ -267,9 +267,17 @@ func TestMigrateStatus(t *testing.T) {
 func TestBadConfig(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "voc.yaml")
-	os.WriteFile(p, []byte("sources:\n  - name: zd\n    type: zendesk\n"), 0o644)
+	os.WriteFile(p, []byte("sources:\n  - name: fd\n    type: freshdesk\n"), 0o644)
 	code, _, errs := runVoc(t, "collect", "--config", p, "--db", filepath.Join(dir, "x.db"))
-	if code != 1 || !strings.Contains(errs, `sources[0].type: unknown source type "zendesk"`) {
+	if code != 1 || !strings.Contains(errs, `sources[0].type: unknown source type "freshdesk"`) {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	// A source whose secret is missing from the environment says which
+	// variable to set, before anything runs.
+	t.Setenv("VOC_ZENDESK_TOKEN", "")
+	os.WriteFile(p, []byte("sources:\n  - name: zd\n    type: zendesk\n    subdomain: acme\n    email: a@acme.example\n"), 0o644)
+	code, _, errs = runVoc(t, "collect", "--config", p, "--db", filepath.Join(dir, "x.db"))
+	if code != 1 || !strings.Contains(errs, "source zd: zendesk: token is empty (set VOC_ZENDESK_TOKEN)") {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 }
