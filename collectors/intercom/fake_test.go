@@ -35,8 +35,11 @@ type fakeIntercom struct {
 	// strict makes ">" strictly greater; Intercom documents ">" on
 	// conversation search as "greater (or equal) than", the default here.
 	strict bool
-	log    []fakeRequest
-	counts map[string]int
+	// tiesDesc orders conversations updated in the same second by
+	// descending id (Intercom does not document its order among them).
+	tiesDesc bool
+	log      []fakeRequest
+	counts   map[string]int
 	// intercept, when set, sees every authorised request first (n counts
 	// the requests of that kind, this one included) and answers it itself
 	// by returning true.
@@ -354,12 +357,17 @@ func (fk *fakeIntercom) search(w http.ResponseWriter, s *fakeSearch) {
 		}
 	}
 	desc := s.Sort == nil || s.Sort.Order == "descending" || s.Sort.Field != "updated_at"
-	sort.Slice(items, func(i, j int) bool {
-		if desc {
-			return keyOf(items[j]).less(keyOf(items[i]))
+	// before orders two keys as the answer lists them.
+	before := func(a, b sortKey) bool {
+		if a.at == b.at && fk.tiesDesc {
+			a, b = b, a
 		}
-		return keyOf(items[i]).less(keyOf(items[j]))
-	})
+		if desc {
+			return b.less(a)
+		}
+		return a.less(b)
+	}
+	sort.Slice(items, func(i, j int) bool { return before(keyOf(items[i]), keyOf(items[j])) })
 	pos := 0
 	if s.after != "" {
 		raw, err := base64.StdEncoding.DecodeString(s.after)
@@ -371,8 +379,7 @@ func (fk *fakeIntercom) search(w http.ResponseWriter, s *fakeSearch) {
 		}
 		after := sortKey{pair[0] / 1000, pair[1]}
 		for pos < len(items) {
-			k := keyOf(items[pos])
-			if (!desc && after.less(k)) || (desc && k.less(after)) {
+			if before(after, keyOf(items[pos])) {
 				break
 			}
 			pos++
