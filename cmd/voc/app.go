@@ -13,6 +13,7 @@ import (
 	"github.com/voc-dev/voc/classifier/llm"
 	"github.com/voc-dev/voc/collectors"
 	"github.com/voc-dev/voc/collectors/files"
+	"github.com/voc-dev/voc/collectors/intercom"
 	"github.com/voc-dev/voc/collectors/zendesk"
 	"github.com/voc-dev/voc/internal/redact"
 	"github.com/voc-dev/voc/store"
@@ -70,6 +71,8 @@ func (a *app) collectorsFor(only string, since time.Time) ([]collectors.Collecto
 		case "zendesk":
 			c, err = zendesk.New(zendesk.Config{Name: s.Name, Subdomain: s.Subdomain, BaseURL: s.BaseURL, Email: s.Email,
 				Token: token, Since: since, PageSize: s.PageSize})
+		case "intercom":
+			c, err = intercom.New(intercom.Config{Name: s.Name, BaseURL: s.BaseURL, Token: token, Since: since, PerPage: s.PageSize})
 		default:
 			err = fmt.Errorf("unknown type %q", s.Type)
 		}
