@@ -31,14 +31,19 @@
 // after that page, so a run killed at any point resumes where its last
 // saved page ended. Before the first run it starts at Config.Since.
 //
-// Threads grow after their root is stored, so every run also re-lists the
-// history up to the cursor (inclusive) over max(LookBack, ReplyWindow) and
-// re-reads a thread when its root is within LookBack (new replies, edits,
-// reactions added or removed) or when its latest_reply is newer than the
-// cursor and its root within ReplyWindow (new replies to older threads).
-// These batches leave the cursor alone; an unchanged thread counts as
-// unchanged in the sink. Replies to threads older than ReplyWindow, and
-// reaction or edit changes on threads older than LookBack, are not seen.
+// Threads grow after their root is stored, so every run with a cursor also
+// lists the history up to the cursor (latest=<cursor>, inclusive) over
+// max(LookBack, ReplyWindow) and re-reads a thread when its root is within
+// LookBack (new replies, edits, reactions added or removed) or when its
+// latest_reply is newer than the cursor and its root within ReplyWindow
+// (new replies to older threads). These batches leave the cursor alone; an
+// unchanged thread counts as unchanged in the sink. The refresh runs after
+// the new range is listed and before its threads are read, so a reply
+// posted while a run goes on, or before a killed run is resumed, is always
+// newer than the cursor the next run starts from. Replies to threads older
+// than ReplyWindow, and reaction or edit changes on threads older than
+// LookBack, are not seen. Changing an upstream conversation in place (the
+// store upserts by source and external ID) is what makes this idempotent.
 //
 // # Token and scopes
 //
@@ -104,7 +109,8 @@ type Config struct {
 	// UserAccounts optionally maps a Slack user ID to a voc account ID.
 	UserAccounts map[string]string
 	// Since is where a channel's first run starts (default 30 days before
-	// the run). Threads whose root is older are never re-read either.
+	// the run). When set, threads whose root is older are not re-read
+	// either.
 	Since time.Time
 	// LookBack: threads whose root is this recent are re-read on every run
 	// (default 7 days; negative: never).
@@ -291,6 +297,13 @@ func (r *run) save(ctx context.Context, key string, b collectors.Batch) error {
 	return nil
 }
 
+// channel reads one channel. The order matters for threads that grow
+// while the run goes on: the new range is listed first (which fixes the
+// cursor this run will reach), then the stored threads are refreshed
+// against the old cursor, and only then are the new threads read and saved,
+// page by page with the cursor. A reply posted after a thread was read has
+// a ts newer than any cursor this run saves, so the next run sees it as new
+// (latest_reply > cursor), even if this run is killed half-way.
 func (r *run) channel(ctx context.Context, ch string) error {
 	key := r.c.CursorKey(ch)
 	cur, err := r.sink.Cursor(ctx, key)
@@ -306,9 +319,6 @@ func (r *run) channel(ctx context.Context, ch string) error {
 	if since.IsZero() {
 		since = r.now.Add(-DefaultSince)
 	}
-
-	// New top-level messages, oldest page first, the cursor saved with
-	// each page.
 	oldest := cur
 	if oldest == "" {
 		oldest = tsOf(since)
@@ -317,6 +327,13 @@ func (r *run) channel(ctx context.Context, ch string) error {
 	if err != nil {
 		return err
 	}
+	if cur != "" {
+		if err := r.refresh(ctx, ch, cur, since); err != nil {
+			return err
+		}
+	}
+	// New top-level messages, oldest page first, the cursor saved with
+	// each page.
 	for i := len(pages) - 1; i >= 0; i-- {
 		msgs := ascending(pages[i])
 		if len(msgs) == 0 {
@@ -340,11 +357,14 @@ func (r *run) channel(ctx context.Context, ch string) error {
 			return err
 		}
 	}
-	if cur == "" {
-		return nil
-	}
+	return nil
+}
 
-	// Threads stored earlier that may have grown or changed.
+// refresh re-reads the stored threads (root at or before cur) that may
+// have changed: those whose root is within LookBack, and those within
+// ReplyWindow with a reply newer than cur. Its batches leave the cursor
+// alone.
+func (r *run) refresh(ctx context.Context, ch, cur string, since time.Time) error {
 	var from time.Time
 	lookFrom, replyFrom := r.now.Add(-r.c.lookBack), r.now.Add(-r.c.replyWindow)
 	switch {
@@ -368,10 +388,11 @@ func (r *run) channel(ctx context.Context, ch string) error {
 		return nil
 	}
 	lookTS, replyTS := tsOf(lookFrom), tsOf(replyFrom)
-	pages, err = r.c.history(ctx, ch, fromTS, cur, true)
+	pages, err := r.c.history(ctx, ch, fromTS, cur, true)
 	if err != nil {
 		return err
 	}
+	key := r.c.CursorKey(ch)
 	for i := len(pages) - 1; i >= 0; i-- {
 		msgs := ascending(pages[i])
 		var convs []voc.Conversation
