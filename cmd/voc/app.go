@@ -14,6 +14,7 @@ import (
 	"github.com/voc-dev/voc/collectors"
 	"github.com/voc-dev/voc/collectors/files"
 	"github.com/voc-dev/voc/collectors/intercom"
+	slackcollector "github.com/voc-dev/voc/collectors/slack"
 	"github.com/voc-dev/voc/collectors/zendesk"
 	"github.com/voc-dev/voc/internal/redact"
 	"github.com/voc-dev/voc/store"
@@ -73,6 +74,13 @@ func (a *app) collectorsFor(only string, since time.Time) ([]collectors.Collecto
 				Token: token, Since: since, PageSize: s.PageSize})
 		case "intercom":
 			c, err = intercom.New(intercom.Config{Name: s.Name, BaseURL: s.BaseURL, Token: token, Since: since, PerPage: s.PageSize})
+		case "slack":
+			reactions := map[string]voc.Kind{}
+			for name, kind := range s.Reactions {
+				reactions[name] = voc.Kind(kind)
+			}
+			c, err = slackcollector.New(slackcollector.Config{Name: s.Name, BaseURL: s.BaseURL, Token: token, Workspace: s.Workspace,
+				Channels: s.Channels, Reactions: reactions, AgentEmailDomains: s.AgentDomains, UserAccounts: s.UserAccounts, Since: since})
 		default:
 			err = fmt.Errorf("unknown type %q", s.Type)
 		}
