@@ -21,6 +21,18 @@
 // Every run reads all the files again: a conversation is upserted by
 // (Name, root Message-ID), so a re-run changes nothing and a reply added to
 // a file updates its conversation. No cursor is saved.
+//
+// Threading details: a reply whose root is not in the files keeps the id
+// its References name, so the thread's id does not change when the root is
+// imported later. A reply without In-Reply-To/References joins a thread only
+// when its subject has a reply prefix (Re:, AW:, 返信:, …) and an earlier
+// message with the same subject is at most 30 days older. A message without
+// a Message-ID gets a stable synthetic one, "<hash@voc.invalid>". The same
+// message found twice (an inbox mbox and a Sent Maildir) is imported once.
+//
+// In an mbox, a "From " line separates messages when it is the first line or
+// carries an asctime date; ">From " lines are unescaped (mboxrd, and mboxo
+// alike); Content-Length headers (mboxcl) are not used.
 package email
 
 import (

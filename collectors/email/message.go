@@ -184,15 +184,60 @@ func decodeHeader(name, v, fallback string) (string, error) {
 		}
 		v = s
 	}
-	s, err := wordDecoder.DecodeHeader(v)
+	s, err := wordDecoder.DecodeHeader(mergeWords(v))
 	if err != nil {
 		var ce *charsetError
 		if errors.As(err, &ce) {
+			// mime lower-cases the name; report it as the message wrote it.
+			if i := strings.Index(strings.ToLower(v), "=?"+ce.name+"?"); i >= 0 {
+				ce = &charsetError{v[i+2 : i+2+len(ce.name)]}
+			}
 			return "", &parseError{name, ce.Error()}
 		}
 		return "", &parseError{name, err.Error()}
 	}
 	return strings.ToValidUTF8(s, "\uFFFD"), nil
+}
+
+var encodedWordRe = regexp.MustCompile(`=\?([^?\s]+)\?[bB]\?([A-Za-z0-9+/=]*)\?=`)
+
+// mergeWords joins adjacent base64 encoded-words of the same charset into
+// one, so that a character or an ISO-2022-JP shift state split across two
+// words (as some Japanese mailers write them) decodes as one text.
+func mergeWords(v string) string {
+	locs := encodedWordRe.FindAllStringSubmatchIndex(v, -1)
+	if len(locs) < 2 {
+		return v
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(locs); {
+		cs := v[locs[i][2]:locs[i][3]]
+		j := i + 1
+		for j < len(locs) && strings.TrimSpace(v[locs[j-1][1]:locs[j][0]]) == "" && strings.EqualFold(v[locs[j][2]:locs[j][3]], cs) {
+			j++
+		}
+		if j-i > 1 {
+			var raw []byte
+			ok := true
+			for _, l := range locs[i:j] {
+				d, err := base64.StdEncoding.DecodeString(v[l[4]:l[5]])
+				if err != nil {
+					ok = false
+					break
+				}
+				raw = append(raw, d...)
+			}
+			if ok {
+				b.WriteString(v[last:locs[i][0]])
+				b.WriteString("=?" + cs + "?B?" + base64.StdEncoding.EncodeToString(raw) + "?=")
+				last = locs[j-1][1]
+			}
+		}
+		i = j
+	}
+	b.WriteString(v[last:])
+	return b.String()
 }
 
 var msgIDRe = regexp.MustCompile(`<[^<>\s]+>`)
@@ -243,7 +288,7 @@ func parseFrom(v, fallback string) (author, addr string, err error) {
 			return "", "", &parseError{"From", fmt.Sprintf("no e-mail address in %q", d)}
 		}
 		name := strings.TrimSpace(d[:m[0]])
-		name = strings.TrimSpace(strings.Trim(strings.TrimSuffix(name, "<"), ` "'`))
+		name = strings.TrimSpace(strings.ReplaceAll(strings.TrimSuffix(name, "<"), `"`, ""))
 		a = &mail.Address{Name: name, Address: d[m[0]:m[1]]}
 	}
 	name := strings.Join(strings.Fields(a.Name), " ")
@@ -284,7 +329,7 @@ func isAuto(h mail.Header) bool {
 	if v := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))); v != "" && !strings.HasPrefix(v, "no") {
 		return true
 	}
-	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress-Reply"} {
+	for _, k := range []string{"X-Autoreply", "X-Autorespond"} {
 		if v := strings.ToLower(strings.TrimSpace(h.Get(k))); v != "" && v != "no" && v != "false" {
 			return true
 		}
@@ -409,7 +454,7 @@ func bodyText(h partHeader, body io.Reader, depth int) (string, error) {
 	switch {
 	case strings.HasPrefix(mt, "multipart/"):
 		return multipartText(mt, params, body, depth)
-	case mt == "text/plain" || mt == "text/html" || mt == "text/enriched" || mt == "text/markdown" || (ct == "" && depth == 0):
+	case mt == "text/plain" || mt == "text/html" || mt == "text/enriched" || mt == "text/markdown":
 		raw, err := decodeTransfer(h.Get("Content-Transfer-Encoding"), body)
 		if err != nil {
 			return "", err
@@ -676,6 +721,10 @@ func htmlToText(s string) string {
 			continue
 		}
 		end := tagEnd(s, i)
+		if end < 0 {
+			write(html.UnescapeString(s[i:])) // a stray '<' with no tag after it
+			break
+		}
 		tag := s[i+1 : end]
 		i = end + 1
 		closing := strings.HasPrefix(tag, "/")
@@ -731,7 +780,7 @@ func htmlToText(s string) string {
 }
 
 // tagEnd returns the index of the '>' closing the tag that starts at i,
-// skipping quoted attribute values.
+// skipping quoted attribute values, or -1.
 func tagEnd(s string, i int) int {
 	var q byte
 	for j := i + 1; j < len(s); j++ {
@@ -746,7 +795,7 @@ func tagEnd(s string, i int) int {
 			return j
 		}
 	}
-	return len(s) - 1
+	return -1
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
@@ -754,7 +803,7 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 var (
 	// attribution lines that introduce a quote: "On … wrote:",
 	// "… <dana@globex.example>:", "2026年10月5日(月) … さんは書きました:".
-	attributionRe      = regexp.MustCompile(`(?i)(wrote|writes|schrieb|a écrit|escribió|ha scritto|escreveu|skrev|napisał|написал|書きました|書き込みました|のメッセージ)\s*[:：]\s*$|>\s*[:：]\s*$`)
+	attributionRe      = regexp.MustCompile(`(?i)(\b(wrote|writes|schrieb|a écrit|escribió|ha scritto|escreveu|skrev|napisał)|написал|書きました|書き込みました|のメッセージ).*[:：]\s*$|>\s*[:：]\s*$`)
 	attributionStartRe = regexp.MustCompile(`(?i)^(on|am|le|el|il|em|op|den|w dniu)\s|^\d{4}[年/\-.]`)
 	// where the quoted original of an Outlook-style reply begins.
 	originalRe   = regexp.MustCompile(`(?i)^\s*-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|元のメッセージ|原始邮件)\s*-{2,}\s*$`)
@@ -798,6 +847,9 @@ func cleanText(s string) string {
 				own = own[:cut]
 			}
 			continue
+		}
+		if l == "" && len(own) > 0 && own[len(own)-1] == "" {
+			continue // one blank line is enough, and keeps the look-back short
 		}
 		own = append(own, l)
 	}
