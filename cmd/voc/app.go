@@ -12,6 +12,7 @@ import (
 	"github.com/voc-dev/voc/classifier"
 	"github.com/voc-dev/voc/classifier/llm"
 	"github.com/voc-dev/voc/collectors"
+	emailcollector "github.com/voc-dev/voc/collectors/email"
 	"github.com/voc-dev/voc/collectors/files"
 	"github.com/voc-dev/voc/collectors/intercom"
 	slackcollector "github.com/voc-dev/voc/collectors/slack"
@@ -81,6 +82,9 @@ func (a *app) collectorsFor(only string, since time.Time) ([]collectors.Collecto
 			}
 			c, err = slackcollector.New(slackcollector.Config{Name: s.Name, BaseURL: s.BaseURL, Token: token, Workspace: s.Workspace,
 				Channels: s.Channels, Reactions: reactions, AgentEmailDomains: s.AgentDomains, UserAccounts: s.UserAccounts, Since: since})
+		case "email":
+			c, err = emailcollector.New(emailcollector.Config{Name: s.Name, FS: a.cfg.FS, Mbox: s.Mbox, Maildir: s.Maildir,
+				AgentDomains: s.AgentDomains, BotFrom: s.BotFrom})
 		default:
 			err = fmt.Errorf("unknown type %q", s.Type)
 		}
