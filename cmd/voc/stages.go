@@ -19,7 +19,7 @@ import (
 func (a *app) collect(ctx context.Context, w, ew io.Writer, cs []collectors.Collector) error {
 	rejected := 0
 	for _, c := range cs {
-		rep, err := c.Collect(ctx, storeSink{a.st})
+		rep, err := c.Collect(ctx, newProgress(storeSink{a.st}, ew, c.Name()))
 		for _, r := range rep.Rejected {
 			fmt.Fprintf(ew, "%s\n", r.Error())
 		}
