@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -49,14 +48,7 @@ func (s *Store) SaveBatch(ctx context.Context, b Batch) (accounts, convs UpsertC
 }
 
 func setCursor(ctx context.Context, tx *sqlx.Tx, source, cursor string) error {
-	now := time.Now().UTC()
-	res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE cursors SET cursor = ?, updated_at = ? WHERE source = ?`), cursor, now, source)
-	if err == nil {
-		if n, _ := res.RowsAffected(); n == 0 {
-			_, err = tx.ExecContext(ctx, tx.Rebind(`INSERT INTO cursors (source, cursor, updated_at) VALUES (?, ?, ?)`), source, cursor, now)
-		}
-	}
-	if err != nil {
+	if err := putValue(ctx, tx, "cursors", "source", source, "cursor", cursor); err != nil {
 		return fmt.Errorf("store: save cursor of %s: %w", source, err)
 	}
 	return nil

@@ -2,56 +2,24 @@ package files
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/voc-dev/voc"
 	"github.com/voc-dev/voc/collectors"
+	"github.com/voc-dev/voc/collectors/collectortest"
 )
 
-// memSink is an in-memory Sink with the same upsert semantics as the store.
-type memSink struct {
-	convs    map[string]string // source/external_id → JSON
-	accounts map[string]voc.Account
-	calls    int
-}
+func newSink() *collectortest.MemSink { return collectortest.New() }
 
-func newSink() *memSink {
-	return &memSink{convs: map[string]string{}, accounts: map[string]voc.Account{}}
-}
-
-func (m *memSink) SaveConversations(_ context.Context, cs []voc.Conversation) (collectors.Counts, error) {
-	m.calls++
-	var n collectors.Counts
-	for _, c := range cs {
-		b, _ := json.Marshal(c)
-		k := c.Source + "/" + c.ExternalID
-		switch old, ok := m.convs[k]; {
-		case !ok:
-			n.New++
-		case old == string(b):
-			n.Unchanged++
-		default:
-			n.Updated++
-		}
-		m.convs[k] = string(b)
+// byKey indexes stored conversations by source/external_id.
+func byKey(sink *collectortest.MemSink) map[string]voc.Conversation {
+	out := map[string]voc.Conversation{}
+	for _, c := range sink.Conversations() {
+		out[c.Source+"/"+c.ExternalID] = c
 	}
-	return n, nil
-}
-
-func (m *memSink) SaveAccounts(_ context.Context, as []voc.Account) (collectors.Counts, error) {
-	var n collectors.Counts
-	for _, a := range as {
-		if _, ok := m.accounts[a.ID]; ok {
-			n.Unchanged++
-		} else {
-			n.New++
-		}
-		m.accounts[a.ID] = a
-	}
-	return n, nil
+	return out
 }
 
 const goodLine = `{"source":"zendesk","external_id":"%s","account_id":"a1","created_at":"2026-10-01T09:00:00Z","messages":[{"role":"customer","text":"The export spins forever."}]}`
@@ -99,11 +67,12 @@ func TestJSONLRejectsBadLinesKeepsGoodOnes(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("rejects:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if rep.Conversations.New != 3 || len(sink.convs) != 3 {
-		t.Fatalf("imported %+v, sink has %d", rep.Conversations, len(sink.convs))
+	stored := byKey(sink)
+	if rep.Conversations.New != 3 || len(stored) != 3 {
+		t.Fatalf("imported %+v, sink has %d", rep.Conversations, len(stored))
 	}
-	if _, ok := sink.convs["files/12"]; !ok {
-		t.Fatalf("conversation without source did not get the collector's name: %v", sink.convs)
+	if _, ok := stored["files/12"]; !ok {
+		t.Fatalf("conversation without source did not get the collector's name: %v", stored)
 	}
 	rep2, err := c.Collect(context.Background(), sink)
 	if err != nil {
@@ -141,11 +110,11 @@ func TestConversationsCSV(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("rejects:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if len(sink.convs) != 2 {
-		t.Fatalf("stored %d conversations, want c1 and c4: %v", len(sink.convs), sink.convs)
+	stored := byKey(sink)
+	if len(stored) != 2 {
+		t.Fatalf("stored %d conversations, want c1 and c4: %v", len(stored), stored)
 	}
-	var c1 voc.Conversation
-	json.Unmarshal([]byte(sink.convs["intercom/c1"]), &c1)
+	c1 := stored["intercom/c1"]
 	if len(c1.Messages) != 2 || c1.Messages[1].Role != voc.RoleAgent || c1.Messages[0].At.IsZero() {
 		t.Fatalf("c1 grouped wrong: %+v", c1)
 	}
@@ -181,8 +150,9 @@ func TestAccountsCSV(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("rejects:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if len(sink.accounts) != 3 || sink.accounts["a2"].Currency != "USD" || len(sink.accounts["a1"].Domains) != 2 || sink.accounts["a8"].MRR != 300000 {
-		t.Fatalf("accounts: %+v", sink.accounts)
+	accounts := sink.Accounts()
+	if len(accounts) != 3 || accounts["a2"].Currency != "USD" || len(accounts["a1"].Domains) != 2 || accounts["a8"].MRR != 300000 {
+		t.Fatalf("accounts: %+v", accounts)
 	}
 }
 
@@ -193,11 +163,3 @@ func TestMissingHeaderColumn(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
-
-func (m *memSink) SaveBatch(ctx context.Context, _ string, b collectors.Batch) (collectors.Counts, collectors.Counts, error) {
-	a, _ := m.SaveAccounts(ctx, b.Accounts)
-	c, _ := m.SaveConversations(ctx, b.Conversations)
-	return a, c, nil
-}
-
-func (m *memSink) Cursor(context.Context, string) (string, error) { return "", nil }
