@@ -74,3 +74,48 @@ func TestKill9DuringCollect(t *testing.T) {
 		t.Fatal("no run was still going when killed; the test proved nothing")
 	}
 }
+
+// TestKill9DuringClassify kills `voc classify` mid-run and checks that the
+// re-run ends with the same items as an uninterrupted one.
+func TestKill9DuringClassify(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts real processes")
+	}
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := 0; i < 6000; i++ {
+		fmt.Fprintf(&b, `{"source":"zendesk","external_id":"%d","created_at":"2026-10-01T09:00:00Z","messages":[{"role":"customer","text":"The CSV export times out again. Please add an Excel export too. Case %d."}]}`+"\n", i, i)
+	}
+	file := filepath.Join(dir, "c.jsonl")
+	os.WriteFile(file, []byte(b.String()), 0o644)
+	var dbs []string
+	for _, name := range []string{"reference.db", "killed.db"} {
+		db := filepath.Join(dir, name)
+		if code, _, errs := runVoc(t, "collect", "--db", db, "--conversations", file); code != 0 {
+			t.Fatal(errs)
+		}
+		dbs = append(dbs, db)
+	}
+	if code, _, errs := runVoc(t, "classify", "--db", dbs[0]); code != 0 {
+		t.Fatal(errs)
+	}
+	want := counts(t, dbs[0])
+	cmd := exec.Command(os.Args[0], "classify", "--db", dbs[1])
+	cmd.Env = append(os.Environ(), "VOC_TEST_BE_VOC=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(700 * time.Millisecond)
+	cmd.Process.Kill()
+	cmd.Wait()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
+		t.Skip("classify finished before it could be killed; nothing to test on this machine")
+	}
+	t.Logf("killed with %d items stored (%d when complete)", counts(t, dbs[1])["items"], want["items"])
+	if code, _, errs := runVoc(t, "classify", "--db", dbs[1]); code != 0 {
+		t.Fatal(errs)
+	}
+	if got := counts(t, dbs[1]); got["items"] != want["items"] {
+		t.Fatalf("after kill and re-run: %d items, uninterrupted: %d", got["items"], want["items"])
+	}
+}
