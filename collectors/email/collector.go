@@ -1,6 +1,5 @@
-// Package email imports support conversations from e-mail kept in local
-// files: mbox files (mboxrd or mboxo) and Maildir folders. IMAP is not
-// supported; export the mailbox to mbox or sync it to a Maildir first.
+// Package email imports support conversations from e-mail: mbox files
+// (mboxrd or mboxo) and Maildir folders kept locally, or IMAP mailboxes.
 //
 // Messages are threaded into conversations by Message-ID, In-Reply-To and
 // References, with a fallback on the subject for replies that lack those
@@ -20,7 +19,7 @@
 //
 // Every run reads all the files again: a conversation is upserted by
 // (Name, root Message-ID), so a re-run changes nothing and a reply added to
-// a file updates its conversation. No cursor is saved.
+// a file updates its conversation. No cursor is saved for files.
 //
 // Threading details: a reply whose root is not in the files keeps the id
 // its References name, so the thread's id does not change when the root is
@@ -33,6 +32,41 @@
 // In an mbox, a "From " line separates messages when it is the first line or
 // carries an asctime date; ">From " lines are unescaped (mboxrd, and mboxo
 // alike); Content-Length headers (mboxcl) are not used.
+//
+// # IMAP
+//
+// An IMAP source reads each configured mailbox incrementally. Its cursor,
+// under the key "<Name>/imap/<addr>/<mailbox>", is "<UIDVALIDITY>:<last
+// UID>"; a run fetches UIDs from the last one + 1 (UID FETCH n:*, bodies
+// with BODY.PEEK[] on a mailbox opened with EXAMINE, so nothing is marked
+// seen) and saves them in chunks of 200 messages, each chunk's threads in
+// one SaveBatch with the cursor after the chunk: a run killed at any point
+// resumes after its last saved chunk. When a mailbox's UIDVALIDITY has
+// changed, the mailbox is read again from the start; conversations are
+// upserted, so nothing is duplicated. A run with no new mail (UIDNEXT not
+// past the cursor) fetches and stores nothing.
+//
+// Since the sink replaces a conversation whole, every save of a thread
+// must hold all of its messages, also those fetched by earlier runs. The
+// thread of a message is found on the server: its root is the first entry
+// of its References, or, without References, its In-Reply-To (the
+// parent); the run searches every configured mailbox of every account of
+// the source (UID SEARCH HEADER Message-ID, References or In-Reply-To)
+// for that id and every other Message-ID the thread's messages have or
+// name, and fetches what it finds, until the thread is complete. The
+// conversation is then built as for files, so its ExternalID is the same
+// whichever run or mailbox its messages came in, and the same as for an
+// mbox export of the mailbox. Over IMAP, threads are joined by those
+// headers only, not by subject: a reply without In-Reply-To and References
+// is a conversation of its own. A message deleted from the server leaves
+// its conversation when the thread is next saved; list the archive folder
+// in Mailboxes to keep it.
+//
+// A source reads either files or IMAP accounts, not both: their threads
+// would replace each other. Two accounts of one source may not share a
+// server address (it is in the cursor key). In rejects of IMAP messages,
+// File is "imap://<addr>/<mailbox>" and Line the message's UID. Passwords
+// come from the environment (EnvIMAPPassword) and never appear in errors.
 package email
 
 import (
@@ -85,6 +119,9 @@ type Config struct {
 	// ending with "@" ("no-reply@"), a domain starting with "@"
 	// ("@notifications.example"), or a path.Match pattern with '*'.
 	BotFrom []string
+	// IMAP lists IMAP accounts to read instead of files (a source reads
+	// one or the other); see IMAPConfig.
+	IMAP []IMAPConfig
 }
 
 // Collector imports the e-mail of a Config. Build it with New.
@@ -95,17 +132,21 @@ type Collector struct {
 }
 
 // New checks cfg and returns its collector. An error names the setting at
-// fault: name, fs, mbox[i], maildir[i], agent_domains[i] or bot_from[i].
+// fault: name, fs, mbox[i], maildir[i], imap[i].<field>, agent_domains[i]
+// or bot_from[i].
 func New(cfg Config) (*Collector, error) {
 	cfg.Name = strings.TrimSpace(cfg.Name)
 	if cfg.Name == "" {
 		return nil, errors.New("email: name: required")
 	}
-	if cfg.FS == nil {
+	files := len(cfg.Mbox) > 0 || len(cfg.Maildir) > 0
+	switch {
+	case !files && len(cfg.IMAP) == 0:
+		return nil, fmt.Errorf("email: %s: mbox, maildir: give at least one mbox file or Maildir folder, or an imap account", cfg.Name)
+	case files && len(cfg.IMAP) > 0:
+		return nil, fmt.Errorf("email: %s: imap: cannot be read with mbox or maildir in one source (their threads would replace each other); make it a source of its own", cfg.Name)
+	case files && cfg.FS == nil:
 		return nil, fmt.Errorf("email: %s: fs: required", cfg.Name)
-	}
-	if len(cfg.Mbox) == 0 && len(cfg.Maildir) == 0 {
-		return nil, fmt.Errorf("email: %s: mbox, maildir: give at least one mbox file or Maildir folder", cfg.Name)
 	}
 	check := func(setting string, ps []string) ([]string, error) {
 		out := make([]string, len(ps))
@@ -123,6 +164,9 @@ func New(cfg Config) (*Collector, error) {
 		return nil, err
 	}
 	if cfg.Maildir, err = check("maildir", cfg.Maildir); err != nil {
+		return nil, err
+	}
+	if cfg.IMAP, err = checkIMAP(cfg.Name, cfg.IMAP); err != nil {
 		return nil, err
 	}
 	c := &Collector{cfg: cfg}
@@ -201,10 +245,15 @@ func (c *Collector) role(m *message) voc.Role {
 }
 
 // Collect reads every configured file, threads the messages and saves the
-// conversations in batches of BatchSize. A message that cannot be read is
-// rejected in the report and the others go on; a file that cannot be
-// opened, a failing sink or a cancelled ctx stops the run with an error.
+// conversations in batches of BatchSize; or, for IMAP, reads the new mail
+// of every mailbox (see the package documentation). A message that cannot
+// be read is rejected in the report and the others go on; a file that
+// cannot be opened, a server that fails, a failing sink or a cancelled ctx
+// stops the run with an error.
 func (c *Collector) Collect(ctx context.Context, sink collectors.Sink) (collectors.Report, error) {
+	if len(c.cfg.IMAP) > 0 {
+		return c.collectIMAP(ctx, sink)
+	}
 	rep := collectors.Report{Source: c.cfg.Name}
 	var msgs []*message
 	seen := map[string]bool{}
@@ -272,8 +321,24 @@ func (c *Collector) Collect(ctx context.Context, sink collectors.Sink) (collecto
 		return rep, err
 	}
 
+	convs := c.conversations(threadMessages(msgs), reject)
+	for start := 0; start < len(convs); start += BatchSize {
+		end := min(start+BatchSize, len(convs))
+		_, n, err := sink.SaveBatch(ctx, c.cfg.Name, collectors.Batch{Conversations: convs[start:end]})
+		if err != nil {
+			return rep, fmt.Errorf("email: %s: save conversations: %w", c.cfg.Name, err)
+		}
+		rep.Conversations.Add(n)
+	}
+	return rep, nil
+}
+
+// conversations turns threads into conversations: their messages with
+// text, in order, each with its role. A thread that fails validation is
+// handed to reject with its first message's place.
+func (c *Collector) conversations(ts []*thread, reject func(file string, line int, field, reason string)) []voc.Conversation {
 	var convs []voc.Conversation
-	for _, t := range threadMessages(msgs) {
+	for _, t := range ts {
 		conv := voc.Conversation{Source: c.cfg.Name, ExternalID: t.root, Channel: Channel, Subject: t.subject()}
 		for _, m := range t.messages {
 			if m.text == "" {
@@ -282,7 +347,7 @@ func (c *Collector) Collect(ctx context.Context, sink collectors.Sink) (collecto
 			conv.Messages = append(conv.Messages, voc.Message{ExternalID: m.id, Role: c.role(m), Author: m.author, At: m.at, Text: m.text})
 		}
 		if len(conv.Messages) == 0 {
-			continue // every message was rejected above
+			continue // every message was rejected
 		}
 		conv.CreatedAt = conv.Messages[0].At
 		conv.UpdatedAt = conv.Messages[len(conv.Messages)-1].At
@@ -293,13 +358,5 @@ func (c *Collector) Collect(ctx context.Context, sink collectors.Sink) (collecto
 		}
 		convs = append(convs, conv)
 	}
-	for start := 0; start < len(convs); start += BatchSize {
-		end := min(start+BatchSize, len(convs))
-		_, n, err := sink.SaveBatch(ctx, c.cfg.Name, collectors.Batch{Conversations: convs[start:end]})
-		if err != nil {
-			return rep, fmt.Errorf("email: %s: save conversations: %w", c.cfg.Name, err)
-		}
-		rep.Conversations.Add(n)
-	}
-	return rep, nil
+	return convs
 }
