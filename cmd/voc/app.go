@@ -83,8 +83,17 @@ func (a *app) collectorsFor(only string, since time.Time) ([]collectors.Collecto
 			c, err = slackcollector.New(slackcollector.Config{Name: s.Name, BaseURL: s.BaseURL, Token: token, Workspace: s.Workspace,
 				Channels: s.Channels, Reactions: reactions, AgentEmailDomains: s.AgentDomains, UserAccounts: s.UserAccounts, Since: since})
 		case "email":
+			var accounts []emailcollector.IMAPConfig
+			for _, im := range s.IMAP {
+				env := im.PasswordEnv
+				if env == "" {
+					env = emailcollector.EnvIMAPPassword
+				}
+				accounts = append(accounts, emailcollector.IMAPConfig{Addr: im.Addr, TLS: im.TLS, InsecureAllowPlain: im.InsecureAllowPlain,
+					Username: im.Username, Password: os.Getenv(env), Mailboxes: im.Mailboxes, DialTimeout: im.DialTimeout})
+			}
 			c, err = emailcollector.New(emailcollector.Config{Name: s.Name, FS: a.cfg.FS, Mbox: s.Mbox, Maildir: s.Maildir,
-				AgentDomains: s.AgentDomains, BotFrom: s.BotFrom})
+				AgentDomains: s.AgentDomains, BotFrom: s.BotFrom, IMAP: accounts})
 		default:
 			err = fmt.Errorf("unknown type %q", s.Type)
 		}

@@ -93,9 +93,22 @@ type SourceConfig struct {
 	AgentDomains []string `yaml:"agent_domains"`
 
 	// email
-	Mbox    []string `yaml:"mbox"`
-	Maildir []string `yaml:"maildir"`
-	BotFrom []string `yaml:"bot_from"`
+	Mbox    []string     `yaml:"mbox"`
+	Maildir []string     `yaml:"maildir"`
+	BotFrom []string     `yaml:"bot_from"`
+	IMAP    []IMAPConfig `yaml:"imap"`
+}
+
+// IMAPConfig is one IMAP account of an email source. Its password comes
+// from the environment variable PasswordEnv (default VOC_IMAP_PASSWORD).
+type IMAPConfig struct {
+	Addr               string        `yaml:"addr"`
+	TLS                bool          `yaml:"tls"`
+	InsecureAllowPlain bool          `yaml:"insecure_allow_plain"`
+	Username           string        `yaml:"username"`
+	PasswordEnv        string        `yaml:"password_env"`
+	Mailboxes          []string      `yaml:"mailboxes"`
+	DialTimeout        time.Duration `yaml:"dial_timeout"`
 }
 
 // sourceTypes lists the collectors this build knows.
