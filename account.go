@@ -15,4 +15,8 @@ type Account struct {
 	Seats       int       `json:"seats,omitempty" db:"seats"`
 	Segment     string    `json:"segment,omitempty" db:"segment"`
 	RenewalDate time.Time `json:"renewal_date,omitzero"`
+	// Origin says where the account came from: "file" for an accounts file
+	// (the team's own record, which wins), else the source that reported it
+	// (a Zendesk organisation, an Intercom company).
+	Origin string `json:"origin,omitempty"`
 }

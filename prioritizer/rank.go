@@ -295,7 +295,9 @@ func declineDecision(s *voc.Strategy, id string, langs map[string]bool) *voc.Dec
 }
 
 // accountIndex finds the account behind an ask: by the id the source gave,
-// else by the customer's e-mail domain.
+// else by the customer's e-mail domain. An accounts file is the team's own
+// record and wins: a support tool's organisation whose domain belongs to an
+// account of the file counts as that account.
 type accountIndex struct {
 	byID     map[string]voc.Account
 	byDomain map[string]voc.Account
@@ -306,7 +308,8 @@ func newAccountIndex(accounts []voc.Account) *accountIndex {
 	for _, a := range accounts {
 		x.byID[a.ID] = a
 		for _, d := range a.Domains {
-			if _, taken := x.byDomain[d]; !taken {
+			old, taken := x.byDomain[d]
+			if !taken || (old.Origin != "" && old.Origin != "file" && (a.Origin == "" || a.Origin == "file")) {
 				x.byDomain[d] = a
 			}
 		}
@@ -314,11 +317,36 @@ func newAccountIndex(accounts []voc.Account) *accountIndex {
 	return x
 }
 
+func fromFile(a voc.Account) bool { return a.Origin == "" || a.Origin == "file" }
+
+// AccountIndex resolves the account behind a conversation the way ranking
+// does, for every view that shows accounts (issues, digests).
+type AccountIndex struct{ x *accountIndex }
+
+// NewAccountIndex indexes accounts by id and e-mail domain.
+func NewAccountIndex(accounts []voc.Account) AccountIndex {
+	return AccountIndex{newAccountIndex(accounts)}
+}
+
+// Resolve returns the account of a conversation from its account id or its
+// customer's e-mail domain.
+func (i AccountIndex) Resolve(accountID, customerDomain string) (voc.Account, bool) {
+	_, acc, ok := i.x.resolve(Ask{AccountID: accountID, CustomerDomain: customerDomain})
+	return acc, ok
+}
+
 // resolve returns the customer key of an ask and its account when known.
 // Asks with no known account count as one customer per conversation.
 func (x *accountIndex) resolve(a Ask) (string, voc.Account, bool) {
 	if a.AccountID != "" {
 		if acc, ok := x.byID[a.AccountID]; ok {
+			if !fromFile(acc) {
+				for _, d := range append(append([]string{}, acc.Domains...), a.CustomerDomain) {
+					if f, ok := x.byDomain[d]; ok && fromFile(f) {
+						return "account:" + f.ID, f, true
+					}
+				}
+			}
 			return "account:" + acc.ID, acc, true
 		}
 		return "account:" + a.AccountID, voc.Account{}, false

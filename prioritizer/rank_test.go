@@ -147,3 +147,22 @@ func TestAccountByDomainAndCurrency(t *testing.T) {
 		t.Fatalf("unknown currencies: %v", res.UnknownCurrencies)
 	}
 }
+
+func TestAccountsFileWinsOverSourceOrganisations(t *testing.T) {
+	accounts := []voc.Account{
+		{ID: "a012", Name: "Globex", Domains: []string{"globex.example"}, MRR: 2_000_000, Currency: "USD", Origin: "file"},
+		{ID: "zendesk:org:9", Name: "Globex Corp", Domains: []string{"globex.example"}, Origin: "zendesk"},
+		{ID: "intercom:company:5", Name: "Initech", Domains: []string{"initech.example"}, MRR: 9900, Currency: "USD", Origin: "intercom"},
+	}
+	a := ask(1, voc.KindFeature, "Please add SCIM provisioning", "zendesk:org:9")
+	b := ask(2, voc.KindFeature, "Please add SCIM provisioning for Okta", "a012")
+	c := ask(3, voc.KindFeature, "SCIM provisioning please", "intercom:company:5")
+	res := Rank([]Ask{a, b, c}, accounts, nil, cfg())
+	if len(res.Topics) != 1 {
+		t.Fatalf("topics: %d", len(res.Topics))
+	}
+	// Globex counts once, with the file's MRR; Initech with its company's.
+	if tp := res.Topics[0]; tp.Accounts != 2 || tp.MRR != 2_000_000+9900 {
+		t.Fatalf("accounts %d, mrr %d", tp.Accounts, tp.MRR)
+	}
+}

@@ -38,7 +38,7 @@ func toAccountRow(a voc.Account) accountRow {
 }
 
 func (r accountRow) account() voc.Account {
-	a := voc.Account{ID: r.ID, Name: r.Name, Plan: r.Plan, MRR: r.MRR, Currency: r.Currency, Seats: r.Seats, Segment: r.Segment}
+	a := voc.Account{ID: r.ID, Name: r.Name, Plan: r.Plan, MRR: r.MRR, Currency: r.Currency, Seats: r.Seats, Segment: r.Segment, Origin: r.Origin}
 	if r.Domains != "" {
 		a.Domains = strings.Split(r.Domains, ";")
 	}

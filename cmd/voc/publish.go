@@ -9,6 +9,7 @@ import (
 	"github.com/voc-dev/voc"
 	"github.com/voc-dev/voc/integrations/slack"
 	"github.com/voc-dev/voc/integrations/tracker"
+	"github.com/voc-dev/voc/prioritizer"
 )
 
 // syncIssues writes, in dry-run mode, the issue of every open topic whose
@@ -22,14 +23,7 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string) error {
 	if err != nil {
 		return err
 	}
-	byID := map[string]voc.Account{}
-	byDomain := map[string]voc.Account{}
-	for _, acc := range accounts {
-		byID[acc.ID] = acc
-		for _, d := range acc.Domains {
-			byDomain[d] = acc
-		}
-	}
+	index := prioritizer.NewAccountIndex(accounts)
 	dry := &tracker.DryRun{Dir: dir}
 	counts := map[tracker.Action]int{}
 	skippedDeclined, skippedLow := 0, 0
@@ -58,10 +52,7 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string) error {
 		seen := map[string]bool{}
 		for _, it := range items {
 			in.Evidence = append(in.Evidence, tracker.Evidence{Quote: it.Quote, Source: it.Source, ID: it.ExternalID, URL: it.URL, AskedAt: it.AskedAt, AccountID: it.AccountID})
-			acc, ok := byID[it.AccountID]
-			if !ok && it.AccountID == "" {
-				acc, ok = byDomain[it.CustomerDomain]
-			}
+			acc, ok := index.Resolve(it.AccountID, it.CustomerDomain)
 			if ok && !seen[acc.ID] {
 				seen[acc.ID] = true
 				mrr, _ := a.cfg.Scoring.ToBaseMinor(acc.MRR, acc.Currency)
