@@ -55,6 +55,7 @@ func commands() []command {
 		{"train", "--data FILE.csv|--from-store --out MODEL", "train a classifier model", cmdTrain},
 		{"eval", "--data FILE.csv [--model MODEL] [--cv K] [--format text|json]", "score a model, or cross-validate training, on a labelled file", cmdEval},
 		{"predict", "--data FILE.csv [--model MODEL]", "print one predicted label per row of a file", cmdPredict},
+		{"eval-clusters", "--data FILE.csv [--format text|json] [--out FILE.csv]", "score topic grouping on a file of id,text,cluster", cmdEvalClusters},
 		{"migrate", "status|up", "show or apply database migrations", cmdMigrate},
 	}
 }
@@ -144,7 +145,7 @@ func (e *env) config() (*Config, error) {
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "voc routes the voice of the customer into the product backlog.\n\nusage: voc COMMAND [flags]\n\ncommands:\n")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nEvery command takes --config, --db and -v; 'voc COMMAND --help' shows its flags.\nStart with 'voc demo'.\n")
 }

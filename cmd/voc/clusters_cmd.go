@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/voc-dev/voc/prioritizer"
+)
+
+func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+	data := fs.String("data", "", "CSV file with header id,text,cluster")
+	format := fs.String("format", "text", "output: text or json")
+	out := fs.String("out", "", "also write the clustering as id,cluster to this CSV file")
+	threshold := fs.Float64("threshold", 0, "similarity to join a topic (default: cluster.threshold of the config, else 0.2)")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	if *data == "" {
+		return errors.New("say --data FILE.csv (id,text,cluster)")
+	}
+	if *format != "text" && *format != "json" {
+		return fmt.Errorf("unknown format %q (want text or json)", *format)
+	}
+	th := *threshold
+	if th == 0 {
+		if cfg, err := e.config(); err == nil {
+			th = cfg.Cluster.Threshold
+		}
+	}
+	ids, texts, gold, err := readClusterFile(*data)
+	if err != nil {
+		return err
+	}
+	pred := prioritizer.Cluster(texts, th)
+	s := prioritizer.ScoreClusters(pred, gold)
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		w := csv.NewWriter(f)
+		w.Write([]string{"id", "cluster"})
+		for i, id := range ids {
+			w.Write([]string{id, strconv.Itoa(pred[i])})
+		}
+		w.Flush()
+		if err := errors.Join(w.Error(), f.Close()); err != nil {
+			return fmt.Errorf("write %s: %w", *out, err)
+		}
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	fmt.Fprintf(e.stdout, "items %d, clusters made %d (gold %d)\n", s.Items, s.Clusters, s.GoldClusters)
+	fmt.Fprintf(e.stdout, "pairwise precision %.3f recall %.3f F1 %.3f\n", s.PairPrecision, s.PairRecall, s.PairF1)
+	fmt.Fprintf(e.stdout, "B-cubed  precision %.3f recall %.3f F1 %.3f\n", s.BCubedPrecision, s.BCubedRecall, s.BCubedF1)
+	fmt.Fprintf(e.stdout, "ARI %.3f\n", s.ARI)
+	return nil
+}
+
+// readClusterFile reads id,text,cluster rows; a row without a cluster is
+// an error naming its line.
+func readClusterFile(path string) (ids, texts, gold []string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%s:1: header: %w", path, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	for _, need := range []string{"id", "text", "cluster"} {
+		if _, ok := col[need]; !ok {
+			return nil, nil, nil, fmt.Errorf("%s:1: header: missing column %q", path, need)
+		}
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("%s:%d: %w", path, line, err)
+		}
+		if col["cluster"] >= len(rec) || strings.TrimSpace(rec[col["cluster"]]) == "" {
+			return nil, nil, nil, fmt.Errorf("%s:%d: cluster: required", path, line)
+		}
+		ids = append(ids, rec[col["id"]])
+		texts = append(texts, rec[col["text"]])
+		gold = append(gold, rec[col["cluster"]])
+	}
+	return ids, texts, gold, nil
+}

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestEvalClusters(t *testing.T) {
+	dir := t.TempDir()
+	data := "id,text,cluster\n1,How do I cancel a transfer?,cancel\n2,cancel my transfer please,cancel\n3,I want to cancel the transfer,cancel\n" +
+		"4,My card has not arrived,card\n5,When will my new card arrive?,card\n6,card not arrived yet,card\n"
+	in := filepath.Join(dir, "c.csv")
+	os.WriteFile(in, []byte(data), 0o644)
+	out := filepath.Join(dir, "out.csv")
+	code, stdout, errs := runVoc(t, "eval-clusters", "--data", in, "--format", "json", "--out", out)
+	if code != 0 {
+		t.Fatalf("%d %s", code, errs)
+	}
+	var s map[string]float64
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"pairwise_precision", "pairwise_recall", "pairwise_f1", "bcubed_f1", "ari", "clusters"} {
+		if _, ok := s[k]; !ok {
+			t.Errorf("json lacks %s", k)
+		}
+	}
+	if s["bcubed_f1"] != 1 || s["clusters"] != 2 {
+		t.Errorf("two obvious clusters: %v", s)
+	}
+	b, _ := os.ReadFile(out)
+	if lines := strings.Split(strings.TrimSpace(string(b)), "\n"); len(lines) != 7 || lines[0] != "id,cluster" {
+		t.Errorf("--out file: %q", b)
+	}
+	os.WriteFile(in, []byte("id,text,cluster\n1,a,\n"), 0o644)
+	if code, _, errs := runVoc(t, "eval-clusters", "--data", in); code != 1 || !strings.Contains(errs, "c.csv:2: cluster: required") {
+		t.Errorf("missing cluster: %d %s", code, errs)
+	}
+}

@@ -1,0 +1,37 @@
+package prioritizer
+
+import (
+	"math"
+	"testing"
+)
+
+func TestScoreClusters(t *testing.T) {
+	// gold: a a a b b ; pred: 0 0 1 1 1
+	s := ScoreClusters([]int{0, 0, 1, 1, 1}, []string{"a", "a", "a", "b", "b"})
+	// pairs together in pred: 1 + 3 = 4; in gold: 3 + 1 = 4; in both: 1 (a,a in 0) + 1 (b,b in 1) = 2
+	if s.PairPrecision != 0.5 || s.PairRecall != 0.5 {
+		t.Fatalf("pairwise %+v", s)
+	}
+	// B-cubed precision: items of pred 0: 2/2 each; pred 1: a 1/3, b 2/3, b 2/3 → (1+1+1/3+2/3+2/3)/5
+	if want := (1 + 1 + 1.0/3 + 2.0/3 + 2.0/3) / 5; math.Abs(s.BCubedPrecision-want) > 1e-4 {
+		t.Fatalf("b-cubed precision %v, want %v", s.BCubedPrecision, want)
+	}
+	perfect := ScoreClusters([]int{0, 0, 1}, []string{"x", "x", "y"})
+	if perfect.ARI != 1 || perfect.BCubedF1 != 1 || perfect.PairF1 != 1 {
+		t.Fatalf("perfect clustering: %+v", perfect)
+	}
+	if s.Clusters != 2 || s.GoldClusters != 2 || s.Items != 5 {
+		t.Fatalf("counts %+v", s)
+	}
+}
+
+func TestClusterSameAskManyWordings(t *testing.T) {
+	texts := []string{
+		"How do I cancel a transfer I just made?", "cancel my transfer please", "I want to cancel the transfer",
+		"My card still has not arrived", "When will my new card arrive?", "card not arrived yet",
+	}
+	got := Cluster(texts, 0)
+	if got[0] != got[1] || got[1] != got[2] || got[3] != got[4] || got[4] != got[5] || got[0] == got[3] {
+		t.Fatalf("clusters %v", got)
+	}
+}
