@@ -63,4 +63,6 @@ type Decision struct {
 	Replies   map[string]string `json:"replies,omitempty"`
 	By        DecidedBy         `json:"by"`
 	Reason    string            `json:"reason,omitempty"`
+	Who       string            `json:"who,omitempty"` // the person, for a human decision
+	At        time.Time         `json:"at,omitzero"`
 }

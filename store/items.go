@@ -159,3 +159,22 @@ func (s *Store) Stats(ctx context.Context, since time.Time) (ItemStats, error) {
 	}
 	return st, nil
 }
+
+// Complaint is the time and fault of one complaint (an item with a fault).
+type Complaint struct {
+	AskedAt time.Time `db:"asked_at"`
+	Fault   voc.Fault `db:"fault"`
+}
+
+// Complaints returns every complaint asked since the given time.
+func (s *Store) Complaints(ctx context.Context, since time.Time) ([]Complaint, error) {
+	var out []Complaint
+	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT asked_at, fault FROM items WHERE fault <> '' AND asked_at >= ? ORDER BY asked_at`), since.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("store: complaints: %w", err)
+	}
+	for i := range out {
+		out[i].AskedAt = out[i].AskedAt.UTC()
+	}
+	return out, nil
+}

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -73,8 +76,34 @@ func printBacklog(w io.Writer, entries []backlogEntry, format string) error {
 				voc.FormatMoney(e.MRR, e.Currency), e.Score, dash(e.Area), prioritizer.Shorten(e.Title, 70))
 		}
 		return tw.Flush()
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"rank", "id", "status", "kind", "area", "accounts", "mrr", "currency", "score", "reach", "revenue", "non_goal", "title"})
+		for _, e := range entries {
+			ng := ""
+			if e.Decision != nil {
+				ng = e.Decision.NonGoal
+			}
+			cw.Write([]string{strconv.Itoa(e.Rank), strconv.FormatInt(e.ID, 10), string(e.Status), string(e.Kind), e.Area, strconv.Itoa(e.Accounts),
+				strconv.FormatInt(e.MRR, 10), e.Currency, strconv.FormatFloat(e.Score, 'f', 2, 64),
+				strconv.FormatFloat(e.Breakdown["reach"], 'f', 2, 64), strconv.FormatFloat(e.Breakdown["revenue"], 'f', 2, 64), ng, e.Title})
+		}
+		cw.Flush()
+		return cw.Error()
+	case "md":
+		fmt.Fprintln(w, "| rank | id | status | kind | accounts | MRR | score | area | title |")
+		fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+		for _, e := range entries {
+			status := string(e.Status)
+			if e.Decision != nil && e.Decision.NonGoal != "" {
+				status += " (" + e.Decision.NonGoal + ")"
+			}
+			fmt.Fprintf(w, "| %d | %d | %s | %s | %d | %s | %.1f | %s | %s |\n", e.Rank, e.ID, status, e.Kind, e.Accounts,
+				voc.FormatMoney(e.MRR, e.Currency), e.Score, dash(e.Area), strings.ReplaceAll(prioritizer.Shorten(e.Title, 90), "|", "\\|"))
+		}
+		return nil
 	}
-	return fmt.Errorf("unknown format %q (want table or json)", format)
+	return fmt.Errorf("unknown format %q (want table, json, csv or md)", format)
 }
 
 func dash(s string) string {

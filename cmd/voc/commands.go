@@ -109,21 +109,54 @@ func cmdRank(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error
 }
 
 func cmdBacklog(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
-	format := fs.String("format", "table", "output format: table or json")
+	format := fs.String("format", "table", "output format: table, json, csv or md")
 	limit := fs.Int("limit", 0, "show only the first N topics (0: all)")
+	var f backlogFilter
+	fs.StringVar(&f.kind, "kind", "", "only this kind: bug, feature or out_of_scope")
+	fs.StringVar(&f.area, "area", "", "only this product area")
+	fs.StringVar(&f.status, "status", "", "only this status: open, accepted, declined or shipped")
+	fs.DurationVar(&f.since, "since", 0, "only topics asked about within this long (e.g. 336h)")
+	fs.IntVar(&f.minAccounts, "min-accounts", 0, "only topics with at least this many affected accounts")
 	return withApp(ctx, e, fs, args, func(a *app) error {
-		if *format != "table" && *format != "json" {
-			return fmt.Errorf("unknown format %q (want table or json)", *format)
+		switch *format {
+		case "table", "json", "csv", "md":
+		default:
+			return fmt.Errorf("unknown format %q (want table, json, csv or md)", *format)
 		}
 		entries, err := a.backlog(ctx)
 		if err != nil {
 			return err
 		}
+		entries = f.apply(entries, time.Now())
 		if *limit > 0 && len(entries) > *limit {
 			entries = entries[:*limit]
 		}
 		return printBacklog(e.stdout, entries, *format)
 	})
+}
+
+// backlogFilter narrows `voc backlog`; ranks stay those of the whole
+// backlog, so a filtered view still says where each topic stands.
+type backlogFilter struct {
+	kind, area, status string
+	since              time.Duration
+	minAccounts        int
+}
+
+func (f backlogFilter) apply(entries []backlogEntry, now time.Time) []backlogEntry {
+	var out []backlogEntry
+	for _, e := range entries {
+		switch {
+		case f.kind != "" && string(e.Kind) != f.kind,
+			f.area != "" && e.Area != f.area,
+			f.status != "" && string(e.Status) != f.status,
+			f.since > 0 && e.LastSeen.Before(now.Add(-f.since)),
+			e.Accounts < f.minAccounts:
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // dryRunFlags adds --dry-run and --out. Only the dry run exists in this

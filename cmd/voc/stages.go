@@ -102,6 +102,26 @@ func (a *app) rank(ctx context.Context, w io.Writer) error {
 	for _, c := range res.UnknownCurrencies {
 		a.log.Warn("no exchange rate; revenue in this currency counts as zero", "currency", c, "fix", "add it to scoring.fx")
 	}
+	// A product owner's call sticks: it is applied to the topic on every
+	// re-ranking, and asks that join the topic later inherit it.
+	decisions, err := a.st.Decisions(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range res.Topics {
+		t := &res.Topics[i]
+		d, ok := decisions[t.Key]
+		if !ok {
+			continue
+		}
+		t.Status = d.Status
+		nd := &voc.Decision{Status: d.Status, Reason: d.Reason, By: voc.ByHuman, Who: d.By, At: d.At}
+		if t.Decision != nil && d.Status == voc.StatusDeclined {
+			nd.NonGoal, nd.Rationale, nd.Replies = t.Decision.NonGoal, t.Decision.Rationale, t.Decision.Replies
+		}
+		t.Decision = nd
+	}
+	prioritizer.SortTopics(res.Topics)
 	h := sha256.New()
 	open, declined := 0, 0
 	for _, t := range res.Topics {

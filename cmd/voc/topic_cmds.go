@@ -1,0 +1,250 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/voc-dev/voc"
+	"github.com/voc-dev/voc/prioritizer"
+	"github.com/voc-dev/voc/store"
+)
+
+// leadingArgs takes up to n positional arguments before the flags, so that
+// "voc decide 12 decline --reason …" reads naturally.
+func leadingArgs(args []string, n int) (pos, rest []string) {
+	for len(args) > 0 && len(pos) < n && args[0] != "" && args[0][0] != '-' {
+		pos, args = append(pos, args[0]), args[1:]
+	}
+	return pos, args
+}
+
+func cmdDecide(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+	reason := fs.String("reason", "", "why (required to decline)")
+	by := fs.String("by", "", "who decides (default: $USER)")
+	pos, rest := leadingArgs(args, 2)
+	if err := e.parse(fs, rest); err != nil {
+		return err
+	}
+	pos = append(pos, fs.Args()...)
+	if len(pos) != 2 || (pos[1] != "accept" && pos[1] != "decline") {
+		return errors.New("say 'voc decide TOPIC accept|decline --reason TEXT'")
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		return fmt.Errorf("topic %q is not a topic id (a number)", pos[0])
+	}
+	status := voc.StatusAccepted
+	if pos[1] == "decline" {
+		status = voc.StatusDeclined
+		if strings.TrimSpace(*reason) == "" {
+			return errors.New("a decline needs --reason: it is what customers and engineers will read")
+		}
+	}
+	who := *by
+	if who == "" {
+		who = envOr("USER", "someone")
+	}
+	cfg, err := e.config()
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	t, err := a.st.Topic(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := a.st.SetDecision(ctx, store.Decision{TopicKey: t.Key, Status: status, Reason: *reason, By: who, At: time.Now()}); err != nil {
+		return err
+	}
+	if err := a.rank(ctx, io.Discard); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "topic %d %q is %s (by %s); the call sticks when more asks arrive.\n", t.ID, prioritizer.Shorten(t.Title, 60), status, who)
+	return nil
+}
+
+// topicDetail is `voc topic show --format json`.
+type topicDetail struct {
+	Topic    voc.Topic      `json:"topic"`
+	Rank     int            `json:"rank"`
+	Accounts []topicAccount `json:"accounts"`
+	Asks     []topicAsk     `json:"asks"`
+	Weekly   []weeklyCount  `json:"weekly"`
+}
+
+type topicAccount struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Plan    string `json:"plan,omitempty"`
+	Segment string `json:"segment,omitempty"`
+	MRR     string `json:"mrr"`
+	Asks    int    `json:"asks"`
+}
+
+type topicAsk struct {
+	Item      int64     `json:"item"`
+	Quote     string    `json:"quote"`
+	Kind      voc.Kind  `json:"kind"`
+	DecidedBy string    `json:"decided_by"`
+	Source    string    `json:"source"`
+	ID        string    `json:"conversation"`
+	URL       string    `json:"url,omitempty"`
+	Account   string    `json:"account,omitempty"`
+	AskedAt   time.Time `json:"asked_at"`
+}
+
+type weeklyCount struct {
+	Week string `json:"week"`
+	Asks int    `json:"asks"`
+}
+
+func cmdTopic(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
+	format := fs.String("format", "text", "output: text or json")
+	pos, rest := leadingArgs(args, 2)
+	if err := e.parse(fs, rest); err != nil {
+		return err
+	}
+	pos = append(pos, fs.Args()...)
+	if len(pos) != 2 || pos[0] != "show" {
+		return errors.New("say 'voc topic show ID'")
+	}
+	id, err := strconv.ParseInt(pos[1], 10, 64)
+	if err != nil {
+		return fmt.Errorf("topic %q is not a topic id (a number)", pos[1])
+	}
+	cfg, err := e.config()
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	d, err := a.topicDetail(ctx, id)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(d)
+	}
+	printTopic(e.stdout, d)
+	return nil
+}
+
+func (a *app) topicDetail(ctx context.Context, id int64) (*topicDetail, error) {
+	t, err := a.st.Topic(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := a.backlog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := &topicDetail{Topic: t}
+	for _, e := range entries {
+		if e.ID == id {
+			d.Rank = e.Rank
+		}
+	}
+	items, err := a.st.TopicItems(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := a.st.Accounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	index := prioritizer.NewAccountIndex(accounts)
+	byAccount := map[string]*topicAccount{}
+	weeks := map[string]int{}
+	for _, it := range items {
+		ask := topicAsk{Item: it.ID, Quote: a.redactor.Redact(it.Quote), Kind: it.Kind, DecidedBy: string(it.DecidedBy),
+			Source: it.Source, ID: it.ExternalID, URL: it.URL, AskedAt: it.AskedAt}
+		if acc, ok := index.Resolve(it.AccountID, it.CustomerDomain); ok {
+			ask.Account = acc.Name
+			ta := byAccount[acc.ID]
+			if ta == nil {
+				ta = &topicAccount{ID: acc.ID, Name: acc.Name, Plan: acc.Plan, Segment: acc.Segment, MRR: voc.FormatMoney(acc.MRR, acc.Currency)}
+				byAccount[acc.ID] = ta
+			}
+			ta.Asks++
+		}
+		y, w := it.AskedAt.ISOWeek()
+		weeks[fmt.Sprintf("%d-W%02d", y, w)]++
+		d.Asks = append(d.Asks, ask)
+	}
+	for _, ta := range byAccount {
+		d.Accounts = append(d.Accounts, *ta)
+	}
+	sort.Slice(d.Accounts, func(i, j int) bool { return d.Accounts[i].Name < d.Accounts[j].Name })
+	for w, n := range weeks {
+		d.Weekly = append(d.Weekly, weeklyCount{Week: w, Asks: n})
+	}
+	sort.Slice(d.Weekly, func(i, j int) bool { return d.Weekly[i].Week < d.Weekly[j].Week })
+	return d, nil
+}
+
+func printTopic(w io.Writer, d *topicDetail) {
+	t := d.Topic
+	fmt.Fprintf(w, "Topic %d (rank %d): %s\n", t.ID, d.Rank, t.Title)
+	fmt.Fprintf(w, "%s · area %s · %s · %d asks from %d accounts · %s MRR\n", t.Kind, dash(t.Area), t.Status, t.Items, t.Accounts, voc.FormatMoney(t.MRR, t.Currency))
+	fmt.Fprintf(w, "score %.2f = %s\n", t.Score, breakdownLine(t.Breakdown))
+	fmt.Fprintf(w, "first seen %s, last seen %s\n", t.FirstSeen.Format(time.DateOnly), t.LastSeen.Format(time.DateOnly))
+	if dd := t.Decision; dd != nil {
+		fmt.Fprintf(w, "decision: %s", dd.Status)
+		if dd.NonGoal != "" {
+			fmt.Fprintf(w, " under non-goal %s", dd.NonGoal)
+		}
+		if dd.Who != "" {
+			fmt.Fprintf(w, " by %s", dd.Who)
+		}
+		if dd.Reason != "" {
+			fmt.Fprintf(w, ": %s", dd.Reason)
+		}
+		fmt.Fprintln(w)
+		for lang, r := range dd.Replies {
+			fmt.Fprintf(w, "  reply (%s): %s\n", lang, prioritizer.Shorten(r, 160))
+		}
+	}
+	fmt.Fprintf(w, "\nAccounts:\n")
+	for _, a := range d.Accounts {
+		fmt.Fprintf(w, "  %-32s %-12s %-11s %12s  %d asks\n", a.Name, dash(a.Plan), dash(a.Segment), a.MRR, a.Asks)
+	}
+	fmt.Fprintf(w, "\nTimeline (asks per week):\n")
+	for _, wk := range d.Weekly {
+		fmt.Fprintf(w, "  %s %s %d\n", wk.Week, strings.Repeat("#", wk.Asks), wk.Asks)
+	}
+	fmt.Fprintf(w, "\nWhat customers said:\n")
+	for _, a := range d.Asks {
+		fmt.Fprintf(w, "  [%s] %s/%s %s: %s\n", a.AskedAt.Format(time.DateOnly), a.Source, a.ID, dash(a.Account), prioritizer.Shorten(a.Quote, 140))
+	}
+}
+
+func breakdownLine(b voc.Breakdown) string {
+	keys := make([]string, 0, len(b))
+	for k := range b {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %.2f", k, b[k])
+	}
+	return strings.Join(parts, " + ")
+}
