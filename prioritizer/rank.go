@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/voc-dev/voc"
@@ -31,6 +32,10 @@ type Ask struct {
 type Config struct {
 	Weights   Weights
 	Threshold float64 // cosine similarity to join a topic; DefaultThreshold when zero
+	// Now is the moment trend, staleness and renewals are measured from;
+	// zero means the time of the latest ask, so the same data always gives
+	// the same ranking.
+	Now time.Time
 }
 
 // Result is the ranked backlog: topics in rank order (open work first, by
@@ -131,6 +136,14 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 	}
 
 	acc := newAccountIndex(accounts)
+	now := cfg.Now
+	if now.IsZero() {
+		for _, a := range asks {
+			if a.AskedAt.After(now) {
+				now = a.AskedAt
+			}
+		}
+	}
 	res := Result{Members: map[string][]int64{}}
 	unknown := map[string]bool{}
 	for _, cl := range clusters {
@@ -138,8 +151,9 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 		kinds := map[voc.Kind]int{}
 		areas := map[string]int{}
 		langs := map[string]bool{}
-		seen := map[string]bool{}
-		var customers []Customer
+		byKey := map[string]int{} // customer key → index in facts.Customers
+		thisWeek, lastWeek := map[string]bool{}, map[string]bool{}
+		var facts Facts
 		for _, i := range cl.asks {
 			a := asks[i]
 			res.Members[cl.key] = append(res.Members[cl.key], a.ID)
@@ -155,26 +169,54 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 			if a.AskedAt.After(t.LastSeen) {
 				t.LastSeen = a.AskedAt
 			}
+			if a.Kind == voc.KindBug && isSevere(a.Quote) {
+				facts.Severe = true
+			}
 			ck, account, ok := acc.resolve(a)
-			if seen[ck] {
-				continue
+			switch age := now.Sub(a.AskedAt); {
+			case age >= 0 && age < 7*24*time.Hour:
+				thisWeek[ck] = true
+			case age >= 7*24*time.Hour && age < 14*24*time.Hour:
+				lastWeek[ck] = true
 			}
-			seen[ck] = true
-			cust := Customer{Key: ck}
-			if ok {
-				m, known := cfg.Weights.ToBaseMinor(account.MRR, account.Currency)
-				if !known {
-					unknown[account.Currency] = true
+			idx, seen := byKey[ck]
+			if !seen {
+				cust := Customer{Key: ck}
+				if ok {
+					m, known := cfg.Weights.ToBaseMinor(account.MRR, account.Currency)
+					if !known {
+						unknown[account.Currency] = true
+					}
+					cust.MRRBase = m
+					cust.Segment = account.Segment
+					if _, has := cfg.Weights.Segments[cust.Segment]; !has {
+						cust.Segment = account.Plan
+					}
+					if r := account.RenewalDate; !r.IsZero() && !r.Before(now.Truncate(24*time.Hour)) && r.Sub(now) <= time.Duration(cfg.Weights.RenewalDays)*24*time.Hour {
+						cust.AtRisk = true
+					}
 				}
-				cust.MRRBase = m
+				idx = len(facts.Customers)
+				byKey[ck] = idx
+				facts.Customers = append(facts.Customers, cust)
+				t.MRR += cust.MRRBase
 			}
-			customers = append(customers, cust)
-			t.MRR += cust.MRRBase
+			if isChurnTalk(a.Quote) {
+				facts.Customers[idx].AtRisk = true
+			}
 		}
-		t.Accounts = len(customers)
+		t.Accounts = len(facts.Customers)
 		t.Kind = majorityKind(kinds)
 		t.Area = majority(areas)
-		t.Score, t.Breakdown = cfg.Weights.Score(customers)
+		facts.Severe = facts.Severe && t.Kind == voc.KindBug
+		if strategy != nil {
+			if ar, ok := strategy.Area(t.Area); ok {
+				facts.AreaWeight = ar.Weight
+			}
+		}
+		facts.ThisWeek, facts.LastWeek = len(thisWeek), len(lastWeek)
+		facts.AgeWeeks = now.Sub(t.LastSeen).Hours() / (24 * 7)
+		t.Score, t.Breakdown = cfg.Weights.Score(facts)
 		t.Title = title(asks, cl, families)
 		if cl.ng != "" {
 			t.Status = voc.StatusDeclined

@@ -166,3 +166,66 @@ func TestAccountsFileWinsOverSourceOrganisations(t *testing.T) {
 		t.Fatalf("accounts %d, mrr %d", tp.Accounts, tp.MRR)
 	}
 }
+
+func TestContextFactors(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	at := func(a Ask, daysAgo float64) Ask {
+		a.AskedAt = now.Add(-time.Duration(daysAgo * 24 * float64(time.Hour)))
+		return a
+	}
+	accounts := []voc.Account{}
+	for i := 0; i < 8; i++ {
+		accounts = append(accounts, voc.Account{ID: fmt.Sprint("c", i), MRR: 100_00, Currency: "USD"})
+	}
+	accounts = append(accounts, voc.Account{ID: "renewing", MRR: 100_00, Currency: "USD", RenewalDate: now.AddDate(0, 0, 20)})
+	strategy := &voc.Strategy{Areas: []voc.Area{{ID: "admin", Weight: 1.3}}}
+	var asks []Ask
+	// Rising: four customers this week on "dark mode", none before.
+	for i := 0; i < 4; i++ {
+		asks = append(asks, at(ask(int64(i+1), voc.KindFeature, "Dark mode theme please", fmt.Sprint("c", i)), 1+float64(i)))
+	}
+	// Stale: four customers asked about "gantt" three months ago.
+	for i := 4; i < 8; i++ {
+		asks = append(asks, at(ask(int64(i+1), voc.KindFeature, "Gantt chart timeline please", fmt.Sprint("c", i)), 90+float64(i)))
+	}
+	// Severe bug vs cosmetic bug, one customer each, same age.
+	severe := at(ask(20, voc.KindBug, "All our tasks are gone after the outage, data loss!", "c0"), 3)
+	cosmetic := at(ask(21, voc.KindBug, "The avatar icon is misaligned on the settings page", "c1"), 3)
+	// A renewal within 60 days and cancellation talk both mark churn risk.
+	renew := at(ask(22, voc.KindFeature, "We need audit log export", "renewing"), 3)
+	cancel := at(ask(23, voc.KindFeature, "Without SCIM we will cancel our subscription", "c2"), 3)
+	cancel.Area = "admin"
+	asks = append(asks, severe, cosmetic, renew, cancel)
+	res := Rank(asks, accounts, strategy, Config{Weights: DefaultWeights(), Now: now})
+	by := map[string]voc.Topic{}
+	for _, tp := range res.Topics {
+		by[tp.Title] = tp
+		if math.Abs(voc.Breakdown(tp.Breakdown).Sum()-tp.Score) > 1e-9 {
+			t.Errorf("%q: breakdown %v does not sum to %v", tp.Title, tp.Breakdown, tp.Score)
+		}
+	}
+	rising, stale := by["Dark mode theme please"], by["Gantt chart timeline please"]
+	if rising.Breakdown["trend"] <= 0 || stale.Breakdown["staleness"] >= 0 || !(rising.Score > stale.Score) {
+		t.Errorf("rising %v (%v) should outrank stale %v (%v)", rising.Score, rising.Breakdown, stale.Score, stale.Breakdown)
+	}
+	sv, cs := by[severe.Quote], by[cosmetic.Quote]
+	if sv.Breakdown["severity"] <= 0 || cs.Breakdown["severity"] != 0 || !(sv.Score > cs.Score) {
+		t.Errorf("severe bug %v should outrank cosmetic %v", sv.Breakdown, cs.Breakdown)
+	}
+	if by[renew.Quote].Breakdown["churn"] <= 0 {
+		t.Errorf("renewal within 60 days not counted as churn risk: %v", by[renew.Quote].Breakdown)
+	}
+	if b := by[cancel.Quote].Breakdown; b["churn"] <= 0 || b["fit"] <= 0 {
+		t.Errorf("cancellation talk and area weight not counted: %v", b)
+	}
+}
+
+func TestSegmentWeights(t *testing.T) {
+	w := DefaultWeights()
+	w.Segments = map[string]float64{"free": 0.5}
+	free, _ := w.Score(Facts{Customers: []Customer{{Key: "a", Segment: "free"}}})
+	paid, _ := w.Score(Facts{Customers: []Customer{{Key: "b", Segment: "team"}}})
+	if free != 5 || paid != 10 {
+		t.Fatalf("free %v paid %v", free, paid)
+	}
+}

@@ -27,7 +27,7 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string) error {
 	dry := &tracker.DryRun{Dir: dir}
 	counts := map[tracker.Action]int{}
 	skippedDeclined, skippedLow := 0, 0
-	weights := fmt.Sprintf("score = %.4g × affected customers + %.4g × Σ √(customer MRR in %s)", a.cfg.Scoring.Account, a.cfg.Scoring.Revenue, a.cfg.Scoring.BaseCurrency)
+	weights := fmt.Sprintf("reach = %.4g per affected customer, revenue = %.4g × Σ √(customer MRR in %s); churn, severity, fit, trend and staleness as in voc's docs/scoring.md", a.cfg.Scoring.Account, a.cfg.Scoring.Revenue, a.cfg.Scoring.BaseCurrency)
 	for _, e := range entries {
 		switch {
 		case e.Status == voc.StatusDeclined:
@@ -90,7 +90,7 @@ func (a *app) digest(ctx context.Context, w io.Writer, dir string) error {
 	}
 	for _, e := range entries {
 		se := slack.Entry{Rank: e.Rank, TopicID: e.ID, Title: a.redactor.Redact(e.Title), Kind: string(e.Kind), Area: e.Area, Score: e.Score,
-			Why: fmt.Sprintf("reach %.1f + revenue %.1f", e.Breakdown["reach"], e.Breakdown["revenue"]), Accounts: e.Accounts, MRR: voc.FormatMoney(e.MRR, e.Currency)}
+			Why: breakdownLine(e.Breakdown), Accounts: e.Accounts, MRR: voc.FormatMoney(e.MRR, e.Currency)}
 		if e.Status == voc.StatusDeclined {
 			d.TotalDeclined++
 			if e.Decision != nil {
