@@ -36,6 +36,12 @@ type Config struct {
 	// zero means the time of the latest ask, so the same data always gives
 	// the same ranking.
 	Now time.Time
+	// Merge folds the topic with the first key into the one with the
+	// second (a product owner's "these are the same ask").
+	Merge map[string]string
+	// Split takes asks (by Ref) out of their topic into the topic named
+	// by the value ("these are a different ask").
+	Split map[string]string
 }
 
 // Result is the ranked backlog: topics in rank order (open work first, by
@@ -135,6 +141,7 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 		cl.token = append(cl.token, toks[i])
 	}
 
+	clusters = applyOverrides(clusters, asks, toks, cfg)
 	acc := newAccountIndex(accounts)
 	now := cfg.Now
 	if now.IsZero() {
@@ -230,6 +237,65 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 	}
 	sort.Strings(res.UnknownCurrencies)
 	return res
+}
+
+// applyOverrides applies a product owner's splits, then merges, to the
+// machine's clusters. Overrides naming topics or asks that no longer exist
+// are ignored.
+func applyOverrides(clusters []*cluster, asks []Ask, toks [][]string, cfg Config) []*cluster {
+	if len(cfg.Split) == 0 && len(cfg.Merge) == 0 {
+		return clusters
+	}
+	splits := map[string]*cluster{}
+	var out []*cluster
+	for _, cl := range clusters {
+		var keepAsks []int
+		var keepToks [][]string
+		for j, i := range cl.asks {
+			group, ok := cfg.Split[asks[i].Ref]
+			if !ok {
+				keepAsks, keepToks = append(keepAsks, i), append(keepToks, cl.token[j])
+				continue
+			}
+			sc := splits[group]
+			if sc == nil {
+				sc = &cluster{key: "split-" + group, idx: -1}
+				splits[group] = sc
+				out = append(out, sc)
+			}
+			sc.asks, sc.token = append(sc.asks, i), append(sc.token, cl.token[j])
+		}
+		if len(keepAsks) > 0 {
+			cl.asks, cl.token = keepAsks, keepToks
+			out = append(out, cl)
+		}
+	}
+	byKey := map[string]*cluster{}
+	for _, cl := range out {
+		byKey[cl.key] = cl
+	}
+	final := out[:0]
+	for _, cl := range out {
+		into, seen := cl.key, map[string]bool{}
+		for {
+			next, ok := cfg.Merge[into]
+			if !ok || seen[next] || byKey[next] == nil {
+				break
+			}
+			seen[into] = true
+			into = next
+		}
+		if into == cl.key {
+			final = append(final, cl)
+			continue
+		}
+		target := byKey[into]
+		target.asks, target.token = append(target.asks, cl.asks...), append(target.token, cl.token...)
+		if cl.ng != "" && target.ng == "" {
+			target.ng = cl.ng
+		}
+	}
+	return final
 }
 
 // SortTopics puts topics in rank order: open work first (anything not

@@ -47,7 +47,7 @@ func commands() []command {
 		{"classify", "", "find the asks in new or changed conversations and label them", cmdClassify},
 		{"rank", "", "group asks into topics and score them", cmdRank},
 		{"backlog", "[--format table|json] [--limit N]", "print the ranked backlog", cmdBacklog},
-		{"topic", "show ID [--format text|json]", "a topic with its evidence: accounts, revenue, timeline, quotes, decision", cmdTopic},
+		{"topic", "show ID | merge INTO FROM | split ID --items I,J", "a topic with its evidence; or correct the grouping (kept across re-runs)", cmdTopic},
 		{"decide", "TOPIC accept|decline --reason TEXT", "record a product owner's call on a topic; it sticks across re-runs", cmdDecide},
 		{"faults", "[--weeks N] [--format text|json]", "complaints per week by whose fault, and the share that is unclear", cmdFaults},
 		{"sync", "[--dry-run] [--out DIR]", "write one tracker issue per topic above the sync threshold", cmdSync},

@@ -98,7 +98,20 @@ func (a *app) rank(ctx context.Context, w io.Writer) error {
 		asks[i] = prioritizer.Ask{Item: r.Item, Ref: fmt.Sprintf("%s/%s#%d", r.Source, r.ExternalID, r.Seq),
 			AccountID: r.AccountID, CustomerDomain: r.CustomerDomain, Context: r.Subject}
 	}
-	res := prioritizer.Rank(asks, accounts, a.strategy, prioritizer.Config{Weights: a.cfg.Scoring, Threshold: a.cfg.Cluster.Threshold})
+	overrides, err := a.st.Overrides(ctx)
+	if err != nil {
+		return err
+	}
+	pc := prioritizer.Config{Weights: a.cfg.Scoring, Threshold: a.cfg.Cluster.Threshold, Merge: map[string]string{}, Split: map[string]string{}}
+	for _, o := range overrides {
+		switch o.Kind {
+		case store.OverrideMerge:
+			pc.Merge[o.Subject] = o.Target
+		case store.OverrideSplit:
+			pc.Split[o.Subject] = o.Target
+		}
+	}
+	res := prioritizer.Rank(asks, accounts, a.strategy, pc)
 	for _, c := range res.UnknownCurrencies {
 		a.log.Warn("no exchange rate; revenue in this currency counts as zero", "currency", c, "fix", "add it to scoring.fx")
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -111,18 +112,25 @@ type weeklyCount struct {
 }
 
 func cmdTopic(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
-	format := fs.String("format", "text", "output: text or json")
-	pos, rest := leadingArgs(args, 2)
+	format := fs.String("format", "text", "output (show): text or json")
+	items := fs.String("items", "", "split: comma-separated item ids to take out into a topic of their own")
+	by := fs.String("by", "", "who corrects the grouping (default: $USER)")
+	pos, rest := leadingArgs(args, 3)
 	if err := e.parse(fs, rest); err != nil {
 		return err
 	}
 	pos = append(pos, fs.Args()...)
-	if len(pos) != 2 || pos[0] != "show" {
-		return errors.New("say 'voc topic show ID'")
+	usage := errors.New("say 'voc topic show ID', 'voc topic merge INTO FROM' or 'voc topic split ID --items I,J'")
+	if len(pos) < 2 {
+		return usage
 	}
-	id, err := strconv.ParseInt(pos[1], 10, 64)
-	if err != nil {
-		return fmt.Errorf("topic %q is not a topic id (a number)", pos[1])
+	var ids []int64
+	for _, p := range pos[1:] {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			return fmt.Errorf("topic %q is not a topic id (a number)", p)
+		}
+		ids = append(ids, id)
 	}
 	cfg, err := e.config()
 	if err != nil {
@@ -133,6 +141,19 @@ func cmdTopic(ctx context.Context, e *env, fs *flag.FlagSet, args []string) erro
 		return err
 	}
 	defer a.Close()
+	who := *by
+	if who == "" {
+		who = envOr("USER", "someone")
+	}
+	switch {
+	case pos[0] == "merge" && len(ids) == 2:
+		return a.mergeTopics(ctx, e.stdout, ids[0], ids[1], who)
+	case pos[0] == "split" && len(ids) == 1:
+		return a.splitTopic(ctx, e.stdout, ids[0], *items, who)
+	case pos[0] != "show" || len(ids) != 1:
+		return usage
+	}
+	id := ids[0]
 	d, err := a.topicDetail(ctx, id)
 	if err != nil {
 		return err
@@ -247,4 +268,65 @@ func breakdownLine(b voc.Breakdown) string {
 		parts[i] = fmt.Sprintf("%s %.2f", k, b[k])
 	}
 	return strings.Join(parts, " + ")
+}
+
+// mergeTopics records that topic from asks for the same thing as topic
+// into, and re-ranks; the merge is applied on every later re-ranking.
+func (a *app) mergeTopics(ctx context.Context, w io.Writer, into, from int64, who string) error {
+	if into == from {
+		return errors.New("a topic cannot be merged into itself")
+	}
+	ti, err := a.st.Topic(ctx, into)
+	if err != nil {
+		return err
+	}
+	tf, err := a.st.Topic(ctx, from)
+	if err != nil {
+		return err
+	}
+	if err := a.st.SetOverrides(ctx, []store.Override{{Kind: store.OverrideMerge, Subject: tf.Key, Target: ti.Key, By: who, At: time.Now()}}); err != nil {
+		return err
+	}
+	if err := a.rank(ctx, io.Discard); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "topic %d merged into topic %d %q; kept on every re-run.\n", from, into, prioritizer.Shorten(ti.Title, 60))
+	return nil
+}
+
+// splitTopic takes the given items out of a topic into a topic of their
+// own, kept on every later re-ranking.
+func (a *app) splitTopic(ctx context.Context, w io.Writer, topic int64, items, who string) error {
+	if strings.TrimSpace(items) == "" {
+		return errors.New("say which asks to split out: --items I,J (item ids from 'voc topic show')")
+	}
+	var refs []string
+	for _, f := range strings.Split(items, ",") {
+		id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+		if err != nil {
+			return fmt.Errorf("item %q is not an item id (a number)", f)
+		}
+		ref, tid, err := a.st.ItemRef(ctx, id)
+		if err != nil {
+			return err
+		}
+		if tid == nil || *tid != topic {
+			return fmt.Errorf("item %d is not in topic %d", id, topic)
+		}
+		refs = append(refs, ref)
+	}
+	sort.Strings(refs)
+	group := fmt.Sprintf("%x", sha256.Sum256([]byte(strings.Join(refs, "\n"))))[:12]
+	var overrides []store.Override
+	for _, r := range refs {
+		overrides = append(overrides, store.Override{Kind: store.OverrideSplit, Subject: r, Target: group, By: who, At: time.Now()})
+	}
+	if err := a.st.SetOverrides(ctx, overrides); err != nil {
+		return err
+	}
+	if err := a.rank(ctx, io.Discard); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%d asks split out of topic %d into a topic of their own; kept on every re-run.\n", len(refs), topic)
+	return nil
 }
