@@ -5,10 +5,13 @@ import "math"
 // Cluster groups texts with exactly the algorithm Rank uses for the asks
 // of one kind (greedy join by centroid similarity, then a merge pass) and
 // returns each text's cluster number, numbered from 0 in order of first
-// appearance. threshold 0 means DefaultThreshold.
-func Cluster(texts []string, threshold float64) []int {
+// appearance. Zero thresholds mean the defaults.
+func Cluster(texts []string, threshold, merge float64) []int {
 	if threshold == 0 {
 		threshold = DefaultThreshold
+	}
+	if merge == 0 {
+		merge = DefaultMergeThreshold
 	}
 	toks := make([][]string, len(texts))
 	for i, t := range texts {
@@ -19,7 +22,7 @@ func Cluster(texts []string, threshold float64) []int {
 	for i := range toks {
 		assigned[i], _ = c.add(toks[i])
 	}
-	reps := c.mergeSimilar(threshold)
+	reps := c.mergeSimilar(merge)
 	number := map[int]int{}
 	out := make([]int, len(texts))
 	for i, k := range assigned {

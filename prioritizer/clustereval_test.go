@@ -30,7 +30,7 @@ func TestClusterSameAskManyWordings(t *testing.T) {
 		"How do I cancel a transfer I just made?", "cancel my transfer please", "I want to cancel the transfer",
 		"My card still has not arrived", "When will my new card arrive?", "card not arrived yet",
 	}
-	got := Cluster(texts, 0)
+	got := Cluster(texts, 0, 0)
 	if got[0] != got[1] || got[1] != got[2] || got[3] != got[4] || got[4] != got[5] || got[0] == got[3] {
 		t.Fatalf("clusters %v", got)
 	}

@@ -32,6 +32,9 @@ type Ask struct {
 type Config struct {
 	Weights   Weights
 	Threshold float64 // cosine similarity to join a topic; DefaultThreshold when zero
+	// MergeThreshold is the similarity two topics' centroids need for the
+	// second pass to merge them; DefaultMergeThreshold when zero.
+	MergeThreshold float64
 	// Now is the moment trend, staleness and renewals are measured from;
 	// zero means the time of the latest ask, so the same data always gives
 	// the same ranking.
@@ -66,6 +69,9 @@ type cluster struct {
 func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config) Result {
 	if cfg.Threshold == 0 {
 		cfg.Threshold = DefaultThreshold
+	}
+	if cfg.MergeThreshold == 0 {
+		cfg.MergeThreshold = DefaultMergeThreshold
 	}
 	asks = append([]Ask(nil), asks...)
 	sort.SliceStable(asks, func(i, j int) bool {
@@ -105,7 +111,7 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 	// Second pass: mend clusters split by a greedy start.
 	reps := map[string][]int{}
 	for fam, c := range families {
-		reps[fam] = c.mergeSimilar(cfg.Threshold)
+		reps[fam] = c.mergeSimilar(cfg.MergeThreshold)
 	}
 
 	var clusters []*cluster

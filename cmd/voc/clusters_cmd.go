@@ -20,6 +20,7 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 	format := fs.String("format", "text", "output: text or json")
 	out := fs.String("out", "", "also write the clustering as id,cluster to this CSV file")
 	threshold := fs.Float64("threshold", 0, "similarity to join a topic (default: cluster.threshold of the config, else 0.2)")
+	merge := fs.Float64("merge-threshold", 0, "similarity for the second pass to merge two topics (default: cluster.merge_threshold, else 0.5)")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -29,17 +30,20 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 	if *format != "text" && *format != "json" {
 		return fmt.Errorf("unknown format %q (want text or json)", *format)
 	}
-	th := *threshold
-	if th == 0 {
-		if cfg, err := e.config(); err == nil {
+	th, mt := *threshold, *merge
+	if cfg, err := e.config(); err == nil {
+		if th == 0 {
 			th = cfg.Cluster.Threshold
+		}
+		if mt == 0 {
+			mt = cfg.Cluster.MergeThreshold
 		}
 	}
 	ids, texts, gold, err := readClusterFile(*data)
 	if err != nil {
 		return err
 	}
-	pred := prioritizer.Cluster(texts, th)
+	pred := prioritizer.Cluster(texts, th, mt)
 	s := prioritizer.ScoreClusters(pred, gold)
 	if *out != "" {
 		f, err := os.Create(*out)

@@ -25,7 +25,8 @@ type Config struct {
 	Scoring    prioritizer.Weights `yaml:"scoring"`
 	Classifier ClassifierConfig    `yaml:"classifier"`
 	Cluster    struct {
-		Threshold float64 `yaml:"threshold"`
+		Threshold      float64 `yaml:"threshold"`
+		MergeThreshold float64 `yaml:"merge_threshold"`
 	} `yaml:"cluster"`
 	Sync struct {
 		Out              string  `yaml:"out"`

@@ -102,7 +102,7 @@ func (a *app) rank(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pc := prioritizer.Config{Weights: a.cfg.Scoring, Threshold: a.cfg.Cluster.Threshold, Merge: map[string]string{}, Split: map[string]string{}}
+	pc := prioritizer.Config{Weights: a.cfg.Scoring, Threshold: a.cfg.Cluster.Threshold, MergeThreshold: a.cfg.Cluster.MergeThreshold, Merge: map[string]string{}, Split: map[string]string{}}
 	for _, o := range overrides {
 		switch o.Kind {
 		case store.OverrideMerge:
