@@ -3,6 +3,7 @@ package prioritizer
 import (
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/voc-dev/voc/internal/textnorm"
 )
@@ -187,10 +188,115 @@ func (c *clusterer) mergeSimilar(th float64) []int {
 			parent[find(k)] = find(best)
 		}
 	}
+	c.bridgeScripts(find, parent)
 	for i := range parent {
 		parent[i] = find(i)
 	}
 	return parent
+}
+
+// BridgeThreshold is how similar an English and a Japanese topic must be on
+// the terms both scripts share (glossary concepts, and Latin words such as
+// "CSV", "SSO", "504") to be merged as one ask.
+const BridgeThreshold = 0.6
+
+// minBridgeTerms is how many shared-script terms each side needs, so that
+// two topics are not bridged on one generic concept.
+const minBridgeTerms = 3
+
+// bridgeScripts merges topics written mostly in Japanese with topics written
+// mostly in a spaced script when they agree on the terms both can carry:
+// full vectors cannot meet across scripts, as their words differ.
+func (c *clusterer) bridgeScripts(find func(int) int, parent []int) {
+	type side struct {
+		k      int
+		cjk    bool
+		bridge vector
+	}
+	// The shared vocabulary: glossary concepts, and the Latin words that
+	// Japanese-script topics use ("CSV", "SSO", "504").
+	isCJKSide := func(cent vector) bool {
+		var cjkW, allW float64
+		for t, w := range cent {
+			allW += w
+			if isCJKTerm(t) {
+				cjkW += w
+			}
+		}
+		return allW > 0 && cjkW/allW > 0.5
+	}
+	shared := map[string]bool{}
+	for k, cent := range c.centroids {
+		if find(k) != k || !isCJKSide(cent) {
+			continue
+		}
+		for t := range cent {
+			if !isCJKTerm(t) {
+				shared[t] = true
+			}
+		}
+	}
+	var sides []side
+	index := map[string][]int{}
+	for k, cent := range c.centroids {
+		if find(k) != k {
+			continue
+		}
+		b := vector{}
+		for t, w := range cent {
+			if strings.HasPrefix(t, "~") || shared[t] {
+				b[t] = w
+			}
+		}
+		if len(b) < minBridgeTerms {
+			continue
+		}
+		var n float64
+		for _, w := range b {
+			n += w * w
+		}
+		n = math.Sqrt(n)
+		for t := range b {
+			b[t] /= n
+		}
+		sides = append(sides, side{k: k, cjk: isCJKSide(cent), bridge: b})
+		i := len(sides) - 1
+		for _, t := range topTerms(b, candidateTerms) {
+			index[t] = append(index[t], i)
+		}
+	}
+	for i, a := range sides {
+		if !a.cjk {
+			continue
+		}
+		best, bestSim := -1, 0.0
+		for _, t := range topTerms(a.bridge, candidateTerms) {
+			for _, j := range index[t] {
+				b := sides[j]
+				if b.cjk || j == i {
+					continue
+				}
+				var dot float64
+				for t, w := range a.bridge {
+					dot += w * b.bridge[t]
+				}
+				if dot > bestSim {
+					best, bestSim = j, dot
+				}
+			}
+		}
+		if best >= 0 && bestSim >= BridgeThreshold {
+			parent[find(a.k)] = find(sides[best].k)
+		}
+	}
+}
+
+// isCJKTerm reports whether a term is a kana/kanji n-gram.
+func isCJKTerm(t string) bool {
+	for _, r := range t {
+		return textnorm.IsCJK(r)
+	}
+	return false
 }
 
 func (c *clusterer) normalized(k int) vector {

@@ -229,3 +229,30 @@ func TestSegmentWeights(t *testing.T) {
 		t.Fatalf("free %v paid %v", free, paid)
 	}
 }
+
+func TestEnglishAndJapaneseMeet(t *testing.T) {
+	asks := []Ask{
+		ask(1, voc.KindBug, "Exporting the time report to CSV times out with a 504 error", "a"),
+		ask(2, voc.KindBug, "CSV export of the report fails: 504 gateway timeout", "b"),
+		ask(3, voc.KindBug, "先週から点検記録のレポートをCSVで出力しようとすると数分後にタイムアウト（504エラー）になってしまい業務に支障が出ています", "c"),
+		ask(4, voc.KindBug, "月末締めの集計レポートのCSV出力が毎回504タイムアウトで失敗し経理部門が困っております", "d"),
+		ask(5, voc.KindBug, "The Android app crashes when I attach a photo", "e"),
+		ask(6, voc.KindBug, "Androidアプリで写真を添付すると落ちます", "f"),
+	}
+	for i := range asks[2:4] {
+		asks[2+i].Language = "ja"
+	}
+	res := Rank(asks, nil, nil, cfg())
+	topicOf := map[int64]string{}
+	for key, ids := range res.Members {
+		for _, id := range ids {
+			topicOf[id] = key
+		}
+	}
+	if topicOf[1] != topicOf[3] || topicOf[2] != topicOf[4] || topicOf[1] != topicOf[2] {
+		t.Errorf("the English and Japanese CSV time-outs should be one topic: %v", topicOf)
+	}
+	if topicOf[1] == topicOf[5] {
+		t.Errorf("the CSV time-out and the Android crash must stay apart: %v", topicOf)
+	}
+}
