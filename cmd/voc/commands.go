@@ -12,6 +12,7 @@ import (
 
 	"github.com/voc-dev/voc/collectors"
 	"github.com/voc-dev/voc/collectors/files"
+	"github.com/voc-dev/voc/prioritizer"
 )
 
 // withApp parses flags, loads the config, opens the store and runs fn.
@@ -117,6 +118,7 @@ func cmdBacklog(ctx context.Context, e *env, fs *flag.FlagSet, args []string) er
 	fs.StringVar(&f.status, "status", "", "only this status: open, accepted, declined or shipped")
 	fs.DurationVar(&f.since, "since", 0, "only topics asked about within this long (e.g. 336h)")
 	fs.IntVar(&f.minAccounts, "min-accounts", 0, "only topics with at least this many affected accounts")
+	segment := fs.String("segment", "", "only topics asked by an account of this segment or plan (e.g. enterprise)")
 	return withApp(ctx, e, fs, args, func(a *app) error {
 		switch *format {
 		case "table", "json", "csv", "md":
@@ -128,11 +130,40 @@ func cmdBacklog(ctx context.Context, e *env, fs *flag.FlagSet, args []string) er
 			return err
 		}
 		entries = f.apply(entries, time.Now())
+		if *segment != "" {
+			if entries, err = a.withSegment(ctx, entries, *segment); err != nil {
+				return err
+			}
+		}
 		if *limit > 0 && len(entries) > *limit {
 			entries = entries[:*limit]
 		}
 		return printBacklog(e.stdout, entries, *format)
 	})
+}
+
+// withSegment keeps the topics that an account of the segment (or plan)
+// asked for.
+func (a *app) withSegment(ctx context.Context, entries []backlogEntry, segment string) ([]backlogEntry, error) {
+	accounts, err := a.st.Accounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	index := prioritizer.NewAccountIndex(accounts)
+	var out []backlogEntry
+	for _, e := range entries {
+		items, err := a.st.TopicItems(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			if acc, ok := index.Resolve(it.AccountID, it.CustomerDomain); ok && (acc.Segment == segment || acc.Plan == segment) {
+				out = append(out, e)
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // backlogFilter narrows `voc backlog`; ranks stay those of the whole

@@ -91,6 +91,10 @@ func TestDecideTopicShowFiltersAndFaults(t *testing.T) {
 			t.Fatalf("filter let through %+v", e)
 		}
 	}
+	ent := backlog("--segment", "enterprise")
+	if len(ent) == 0 || len(ent) >= len(all) {
+		t.Fatalf("segment filter kept %d of %d topics", len(ent), len(all))
+	}
 	if recent := backlog("--since", "1h"); len(recent) != 0 {
 		t.Fatalf("the example's asks are older than an hour, got %d topics", len(recent))
 	}
