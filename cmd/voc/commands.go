@@ -190,20 +190,33 @@ func (f backlogFilter) apply(entries []backlogEntry, now time.Time) []backlogEnt
 	return out
 }
 
-// dryRunFlags adds --dry-run and --out. Only the dry run exists in this
-// version, so --dry-run=false is refused rather than silently ignored.
+// dryRunFlags adds --dry-run and --out.
 func dryRunFlags(fs *flag.FlagSet, what string) (*bool, *string) {
-	return fs.Bool("dry-run", true, "write "+what+" to files instead of sending them (the only mode until a tracker or Slack is configured)"),
+	return fs.Bool("dry-run", true, "write "+what+" to files instead of sending them (the default until one is configured)"),
 		fs.String("out", "", "folder for the dry-run files (default: from the config)")
+}
+
+// flagSet reports whether a flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func cmdSync(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 	dry, out := dryRunFlags(fs, "issues")
 	return withApp(ctx, e, fs, args, func(a *app) error {
-		if !*dry {
-			return errors.New("no tracker is configured, so only --dry-run is possible")
+		real, kind, err := a.tracker()
+		if err != nil {
+			return err
 		}
-		return a.syncIssues(ctx, e.stdout, a.outDir(*out, a.cfg.Sync.Out))
+		switch {
+		case !*dry && real == nil:
+			return errors.New("no tracker is configured (sync.tracker), so only --dry-run is possible")
+		case *dry && flagSet(fs, "dry-run"):
+			real = nil // asked for the dry run explicitly
+		}
+		return a.syncIssues(ctx, e.stdout, a.outDir(*out, a.cfg.Sync.Out), real, kind)
 	})
 }
 
@@ -248,7 +261,13 @@ func (a *app) runAll(ctx context.Context, e *env, only string) error {
 	steps := []func() error{
 		func() error { return a.classify(ctx, e.stdout) },
 		func() error { return a.rank(ctx, e.stdout) },
-		func() error { return a.syncIssues(ctx, e.stdout, a.cfg.path(a.cfg.Sync.Out)) },
+		func() error {
+			real, kind, err := a.tracker()
+			if err != nil {
+				return err
+			}
+			return a.syncIssues(ctx, e.stdout, a.cfg.path(a.cfg.Sync.Out), real, kind)
+		},
 		func() error { return a.digest(ctx, e.stdout, a.cfg.path(a.cfg.Digest.Out)) },
 	}
 	for _, step := range steps {

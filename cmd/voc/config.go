@@ -28,7 +28,21 @@ type Config struct {
 		Threshold      float64 `yaml:"threshold"`
 		MergeThreshold float64 `yaml:"merge_threshold"`
 	} `yaml:"cluster"`
+	Trackers struct {
+		GitHub struct {
+			BaseURL string `yaml:"base_url"`
+		} `yaml:"github"`
+		Jira struct {
+			BaseURL   string `yaml:"base_url"`
+			Email     string `yaml:"email"`
+			IssueType string `yaml:"issue_type"`
+			BugType   string `yaml:"bug_type"`
+		} `yaml:"jira"`
+	} `yaml:"trackers"`
 	Sync struct {
+		// Tracker is where issues go: "github" or "jira" (token from
+		// VOC_GITHUB_TOKEN or VOC_JIRA_TOKEN); empty means the dry run.
+		Tracker          string  `yaml:"tracker"`
 		Out              string  `yaml:"out"`
 		MinScore         float64 `yaml:"min_score"`
 		ShowAccountNames bool    `yaml:"show_account_names"`
@@ -198,6 +212,11 @@ func (c *Config) validate() error {
 	}
 	if c.Cluster.Threshold < 0 || c.Cluster.Threshold > 1 {
 		return fmt.Errorf("cluster.threshold: must be between 0 and 1")
+	}
+	switch c.Sync.Tracker {
+	case "", "github", "jira":
+	default:
+		return fmt.Errorf("sync.tracker: unknown tracker %q (want github or jira, or leave it empty for the dry run)", c.Sync.Tracker)
 	}
 	if c.Digest.Top < 0 {
 		return fmt.Errorf("digest.top: must not be negative")

@@ -10,11 +10,14 @@ import (
 	"github.com/voc-dev/voc/integrations/slack"
 	"github.com/voc-dev/voc/integrations/tracker"
 	"github.com/voc-dev/voc/prioritizer"
+	"github.com/voc-dev/voc/store"
 )
 
-// syncIssues writes, in dry-run mode, the issue of every open topic whose
-// score reaches sync.min_score, and says what it did and skipped, and why.
-func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string) error {
+// syncIssues keeps the issue of every open topic whose score reaches
+// sync.min_score in step: in the configured tracker, or as Markdown files in
+// dir for the dry run (real is nil). It says what it did and skipped, and
+// why, then reads the tracker's status back.
+func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string, real issueTracker, kind string) error {
 	entries, err := a.backlog(ctx)
 	if err != nil {
 		return err
@@ -26,7 +29,11 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string) error {
 	index := prioritizer.NewAccountIndex(accounts)
 	dry := &tracker.DryRun{Dir: dir}
 	counts := map[tracker.Action]int{}
-	skippedDeclined, skippedLow := 0, 0
+	skippedDeclined, skippedLow, skippedNoTarget, writes := 0, 0, 0, 0
+	links, err := a.st.Links(ctx)
+	if err != nil {
+		return err
+	}
 	weights := fmt.Sprintf("reach = %.4g per affected customer, revenue = %.4g × Σ √(customer MRR in %s); churn, severity, fit, trend and staleness as in voc's docs/scoring.md", a.cfg.Scoring.Account, a.cfg.Scoring.Revenue, a.cfg.Scoring.BaseCurrency)
 	for _, e := range entries {
 		switch {
@@ -60,16 +67,46 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string) error {
 			}
 		}
 		is := tracker.Render(in, a.redactor)
-		act, err := dry.Apply(ctx, is)
+		if real == nil {
+			act, err := dry.Apply(ctx, is)
+			if err != nil {
+				return fmt.Errorf("topic %d: %w", t.ID, err)
+			}
+			counts[act]++
+			a.log.Info("sync", "topic", t.ID, "action", act, "file", dry.Path(is.Key))
+			continue
+		}
+		is.Target = targetOf(kind, in.Area)
+		if is.Target == "" {
+			skippedNoTarget++
+			a.log.Warn("sync: topic's area names no target", "topic", t.ID, "area", t.Area, "tracker", kind)
+			continue
+		}
+		res, err := real.Sync(ctx, is)
 		if err != nil {
 			return fmt.Errorf("topic %d: %w", t.ID, err)
 		}
-		counts[act]++
-		a.log.Info("sync", "topic", t.ID, "action", act, "file", dry.Path(is.Key))
+		counts[res.Action]++
+		writes += res.Writes
+		// The link keeps the state voc last acted on; pullStatus compares
+		// the tracker's state with it, so a change is acted on once.
+		link := store.Link{TopicKey: t.Key, Tracker: kind, RemoteID: res.Remote.ID, URL: res.Remote.URL, State: string(tracker.StateOpen), SyncedAt: time.Now()}
+		if old, ok := links[t.Key]; ok && old.Tracker == kind {
+			link.State, link.Resolution = old.State, old.Resolution
+		}
+		if err := a.st.SaveLink(ctx, link); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "sync %s: topic %d %s %s\n", kind, t.ID, res.Action, res.Remote.URL)
 	}
-	fmt.Fprintf(w, "sync (dry run): %d created, %d updated, %d unchanged; skipped %d declined and %d below min_score %.4g; issues in %s\n",
-		counts[tracker.Created], counts[tracker.Updated], counts[tracker.Unchanged], skippedDeclined, skippedLow, a.cfg.Sync.MinScore, dir)
-	return nil
+	if real == nil {
+		fmt.Fprintf(w, "sync (dry run): %d created, %d updated, %d unchanged; skipped %d declined and %d below min_score %.4g; issues in %s\n",
+			counts[tracker.Created], counts[tracker.Updated], counts[tracker.Unchanged], skippedDeclined, skippedLow, a.cfg.Sync.MinScore, dir)
+		return nil
+	}
+	fmt.Fprintf(w, "sync %s: %d created, %d updated, %d unchanged (%d write calls); skipped %d declined, %d below min_score %.4g, %d whose area names no %s target\n",
+		kind, counts[tracker.Created], counts[tracker.Updated], counts[tracker.Unchanged], writes, skippedDeclined, skippedLow, a.cfg.Sync.MinScore, skippedNoTarget, kind)
+	return a.pullStatus(ctx, w, real, kind)
 }
 
 // digest writes the Slack digest in dry-run mode.

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/voc-dev/voc"
+)
+
+// fakeGitHub keeps issues in memory and counts write calls; it answers in
+// the shapes of GitHub's REST API (issues with labels, html_url, state,
+// state_reason) that the integrations/github tests check in detail.
+type fakeGitHub struct {
+	mu     sync.Mutex
+	srv    *httptest.Server
+	issues map[string][]map[string]any // repo → issues
+	writes int
+}
+
+var repoPath = regexp.MustCompile(`^/api/v3/repos/([^/]+/[^/]+)/issues(?:/(\d+))?$`)
+
+func newFakeGitHub(t *testing.T) *fakeGitHub {
+	f := &fakeGitHub{issues: map[string][]map[string]any{}}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer ghp_testtoken" {
+			http.Error(w, `{"message":"Bad credentials"}`, http.StatusUnauthorized)
+			return
+		}
+		m := repoPath.FindStringSubmatch(r.URL.Path)
+		if m == nil {
+			http.NotFound(w, r)
+			return
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		repo := m[1]
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == "GET" && m[2] == "":
+			want := r.URL.Query().Get("labels")
+			out := []map[string]any{}
+			for _, is := range f.issues[repo] {
+				for _, l := range is["labels"].([]map[string]any) {
+					if l["name"] == want {
+						out = append(out, is)
+					}
+				}
+			}
+			json.NewEncoder(w).Encode(out)
+		case r.Method == "POST" && m[2] == "":
+			f.writes++
+			var body struct {
+				Title  string   `json:"title"`
+				Body   string   `json:"body"`
+				Labels []string `json:"labels"`
+			}
+			json.NewDecoder(r.Body).Decode(&body)
+			n := len(f.issues[repo]) + 1
+			is := map[string]any{"id": n, "number": n, "title": body.Title, "body": body.Body, "state": "open", "state_reason": nil,
+				"html_url": fmt.Sprintf("https://github.example/%s/issues/%d", repo, n), "labels": labelObjs(body.Labels)}
+			f.issues[repo] = append(f.issues[repo], is)
+			w.WriteHeader(http.StatusCreated)
+			json.NewEncoder(w).Encode(is)
+		case r.Method == "PATCH" && m[2] != "":
+			f.writes++
+			var body map[string]any
+			json.NewDecoder(r.Body).Decode(&body)
+			for _, is := range f.issues[repo] {
+				if fmt.Sprint(is["number"]) == m[2] {
+					for k, v := range body {
+						if k == "labels" {
+							var ls []string
+							for _, x := range v.([]any) {
+								ls = append(ls, x.(string))
+							}
+							is[k] = labelObjs(ls)
+							continue
+						}
+						is[k] = v
+					}
+					json.NewEncoder(w).Encode(is)
+					return
+				}
+			}
+			http.NotFound(w, r)
+		default:
+			http.Error(w, "unexpected", http.StatusMethodNotAllowed)
+		}
+	}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func labelObjs(names []string) []map[string]any {
+	out := []map[string]any{}
+	for i, n := range names {
+		out = append(out, map[string]any{"id": i + 1, "name": n, "color": "ededed"})
+	}
+	return out
+}
+
+// TestSyncToGitHub syncs the example's backlog to a fake GitHub: issues are
+// created once, a re-run writes nothing, and closing an issue ships its
+// topic.
+func TestSyncToGitHub(t *testing.T) {
+	f := newFakeGitHub(t)
+	t.Setenv("VOC_GITHUB_TOKEN", "ghp_testtoken")
+	dir := t.TempDir()
+	if code, _, errs := runVoc(t, "demo", "--dir", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	strategy, _ := os.ReadFile(filepath.Join("..", "..", "examples", "acme", "strategy.yaml"))
+	os.WriteFile(filepath.Join(dir, "strategy.yaml"), strategy, 0o644)
+	cfg := fmt.Sprintf("db: voc.db\nstrategy: strategy.yaml\nsync:\n  tracker: github\n  min_score: 300\ntrackers:\n  github:\n    base_url: %s/api/v3/\n", f.srv.URL)
+	cfgPath := filepath.Join(dir, "voc.yaml")
+	os.WriteFile(cfgPath, []byte(cfg), 0o644)
+
+	code, out, errs := runVoc(t, "sync", "--config", cfgPath)
+	if code != 0 {
+		t.Fatalf("sync: %d %s %s", code, out, errs)
+	}
+	created := f.writes
+	if created == 0 || !strings.Contains(out, fmt.Sprintf("%d created", created)) {
+		t.Fatalf("first sync: %d writes\n%s", created, out)
+	}
+	code, out, _ = runVoc(t, "sync", "--config", cfgPath)
+	if code != 0 || f.writes != created || !strings.Contains(out, "(0 write calls)") {
+		t.Fatalf("re-run made %d more write calls\n%s", f.writes-created, out)
+	}
+	// Engineering closes the first issue of the first repo as completed.
+	f.mu.Lock()
+	var closed map[string]any
+	for _, issues := range f.issues {
+		closed = issues[0]
+		break
+	}
+	closed["state"], closed["state_reason"] = "closed", "completed"
+	f.mu.Unlock()
+	code, out, errs = runVoc(t, "sync", "--config", cfgPath)
+	if code != 0 || !strings.Contains(out, "1 topics changed status in github") {
+		t.Fatalf("status pull: %d %s %s", code, out, errs)
+	}
+	_, out, _ = runVoc(t, "backlog", "--config", cfgPath, "--format", "json", "--status", "shipped")
+	var shipped []backlogEntry
+	json.Unmarshal([]byte(out), &shipped)
+	if len(shipped) != 1 || shipped[0].Status != voc.StatusShipped {
+		t.Fatalf("shipped topics: %+v", shipped)
+	}
+}
