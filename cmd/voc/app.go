@@ -28,6 +28,8 @@ type app struct {
 	strategy *voc.Strategy
 	redactor *redact.Redactor
 	log      *slog.Logger
+	// syncLimit caps how many topics one sync handles (0: all).
+	syncLimit int
 }
 
 func openApp(ctx context.Context, e *env, cfg *Config) (*app, error) {

@@ -205,7 +205,16 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 
 func cmdSync(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 	dry, out := dryRunFlags(fs, "issues")
+	which := fs.String("tracker", "", "github or jira (default: sync.tracker of the config)")
+	limit := fs.Int("limit", 0, "sync at most N topics, highest ranked first (0: all)")
 	return withApp(ctx, e, fs, args, func(a *app) error {
+		if *which != "" {
+			if *which != "github" && *which != "jira" {
+				return fmt.Errorf("unknown tracker %q (want github or jira)", *which)
+			}
+			a.cfg.Sync.Tracker = *which
+		}
+		a.syncLimit = *limit
 		real, kind, err := a.tracker()
 		if err != nil {
 			return err

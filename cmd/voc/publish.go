@@ -35,6 +35,7 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string, real issu
 		return err
 	}
 	weights := fmt.Sprintf("reach = %.4g per affected customer, revenue = %.4g × Σ √(customer MRR in %s); churn, severity, fit, trend and staleness as in voc's docs/scoring.md", a.cfg.Scoring.Account, a.cfg.Scoring.Revenue, a.cfg.Scoring.BaseCurrency)
+	handled, skippedLimit := 0, 0
 	for _, e := range entries {
 		switch {
 		case e.Status == voc.StatusDeclined:
@@ -43,7 +44,11 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string, real issu
 		case e.Score < a.cfg.Sync.MinScore:
 			skippedLow++
 			continue
+		case a.syncLimit > 0 && handled >= a.syncLimit:
+			skippedLimit++
+			continue
 		}
+		handled++
 		t, err := a.st.Topic(ctx, e.ID)
 		if err != nil {
 			return err
@@ -104,8 +109,8 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string, real issu
 			counts[tracker.Created], counts[tracker.Updated], counts[tracker.Unchanged], skippedDeclined, skippedLow, a.cfg.Sync.MinScore, dir)
 		return nil
 	}
-	fmt.Fprintf(w, "sync %s: %d created, %d updated, %d unchanged (%d write calls); skipped %d declined, %d below min_score %.4g, %d whose area names no %s target\n",
-		kind, counts[tracker.Created], counts[tracker.Updated], counts[tracker.Unchanged], writes, skippedDeclined, skippedLow, a.cfg.Sync.MinScore, skippedNoTarget, kind)
+	fmt.Fprintf(w, "sync %s: %d created, %d updated, %d unchanged (%d write calls); skipped %d declined, %d below min_score %.4g, %d whose area names no %s target, %d beyond --limit\n",
+		kind, counts[tracker.Created], counts[tracker.Updated], counts[tracker.Unchanged], writes, skippedDeclined, skippedLow, a.cfg.Sync.MinScore, skippedNoTarget, kind, skippedLimit)
 	return a.pullStatus(ctx, w, real, kind)
 }
 

@@ -123,13 +123,17 @@ func TestSyncToGitHub(t *testing.T) {
 	cfgPath := filepath.Join(dir, "voc.yaml")
 	os.WriteFile(cfgPath, []byte(cfg), 0o644)
 
-	code, out, errs := runVoc(t, "sync", "--config", cfgPath)
+	code, out, errs := runVoc(t, "sync", "--config", cfgPath, "--limit", "2")
+	if code != 0 || f.writes != 2 || !strings.Contains(out, "beyond --limit") {
+		t.Fatalf("sync --limit 2: %d writes %s %s", f.writes, out, errs)
+	}
+	code, out, errs = runVoc(t, "sync", "--config", cfgPath)
 	if code != 0 {
 		t.Fatalf("sync: %d %s %s", code, out, errs)
 	}
 	created := f.writes
-	if created == 0 || !strings.Contains(out, fmt.Sprintf("%d created", created)) {
-		t.Fatalf("first sync: %d writes\n%s", created, out)
+	if !strings.Contains(out, fmt.Sprintf("%d created", created-2)) {
+		t.Fatalf("second sync should create the rest: %d writes\n%s", created, out)
 	}
 	code, out, _ = runVoc(t, "sync", "--config", cfgPath)
 	if code != 0 || f.writes != created || !strings.Contains(out, "(0 write calls)") {
