@@ -50,3 +50,11 @@ func (s *Store) Decisions(ctx context.Context) (map[string]Decision, error) {
 	}
 	return out, nil
 }
+
+// DeleteDecision removes the call on a topic (a tracker reopened it).
+func (s *Store) DeleteDecision(ctx context.Context, topicKey string) error {
+	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`DELETE FROM decisions WHERE topic_key = ?`), topicKey); err != nil {
+		return fmt.Errorf("store: delete decision on topic %s: %w", topicKey, err)
+	}
+	return nil
+}

@@ -17,17 +17,18 @@ type Link struct {
 	State      string    `db:"state"`
 	Resolution string    `db:"resolution"`
 	SyncedAt   time.Time `db:"synced_at"`
+	Evidence   string    `db:"evidence"`
 }
 
 // SaveLink records (or refreshes) a topic's tracker issue.
 func (s *Store) SaveLink(ctx context.Context, l Link) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE tracker_links SET tracker = ?, remote_id = ?, url = ?, state = ?, resolution = ?, synced_at = ? WHERE topic_key = ?`),
-			l.Tracker, l.RemoteID, l.URL, l.State, l.Resolution, l.SyncedAt.UTC(), l.TopicKey)
+		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE tracker_links SET tracker = ?, remote_id = ?, url = ?, state = ?, resolution = ?, synced_at = ?, evidence = ? WHERE topic_key = ?`),
+			l.Tracker, l.RemoteID, l.URL, l.State, l.Resolution, l.SyncedAt.UTC(), l.Evidence, l.TopicKey)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n == 0 {
-				_, err = tx.ExecContext(ctx, tx.Rebind(`INSERT INTO tracker_links (topic_key, tracker, remote_id, url, state, resolution, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-					l.TopicKey, l.Tracker, l.RemoteID, l.URL, l.State, l.Resolution, l.SyncedAt.UTC())
+				_, err = tx.ExecContext(ctx, tx.Rebind(`INSERT INTO tracker_links (topic_key, tracker, remote_id, url, state, resolution, synced_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+					l.TopicKey, l.Tracker, l.RemoteID, l.URL, l.State, l.Resolution, l.SyncedAt.UTC(), l.Evidence)
 			}
 		}
 		if err != nil {

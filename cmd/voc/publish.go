@@ -93,11 +93,20 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string, real issu
 		}
 		counts[res.Action]++
 		writes += res.Writes
+		ev := evidence(t)
 		// The link keeps the state voc last acted on; pullStatus compares
 		// the tracker's state with it, so a change is acted on once.
-		link := store.Link{TopicKey: t.Key, Tracker: kind, RemoteID: res.Remote.ID, URL: res.Remote.URL, State: string(tracker.StateOpen), SyncedAt: time.Now()}
+		link := store.Link{TopicKey: t.Key, Tracker: kind, RemoteID: res.Remote.ID, URL: res.Remote.URL, State: string(tracker.StateOpen), SyncedAt: time.Now(), Evidence: ev}
 		if old, ok := links[t.Key]; ok && old.Tracker == kind {
 			link.State, link.Resolution = old.State, old.Resolution
+			// A comment only when the evidence changed materially, never
+			// once per ask.
+			if old.Evidence != "" && old.Evidence != ev {
+				if err := real.Comment(ctx, res.Remote, evidenceComment(t, old.Evidence)); err != nil {
+					return fmt.Errorf("topic %d: comment: %w", t.ID, err)
+				}
+				writes++
+			}
 		}
 		if err := a.st.SaveLink(ctx, link); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -13,19 +14,21 @@ import (
 	"testing"
 
 	"github.com/voc-dev/voc"
+	"github.com/voc-dev/voc/store"
 )
 
 // fakeGitHub keeps issues in memory and counts write calls; it answers in
 // the shapes of GitHub's REST API (issues with labels, html_url, state,
 // state_reason) that the integrations/github tests check in detail.
 type fakeGitHub struct {
-	mu     sync.Mutex
-	srv    *httptest.Server
-	issues map[string][]map[string]any // repo → issues
-	writes int
+	mu       sync.Mutex
+	srv      *httptest.Server
+	issues   map[string][]map[string]any // repo → issues
+	writes   int
+	comments []string
 }
 
-var repoPath = regexp.MustCompile(`^/api/v3/repos/([^/]+/[^/]+)/issues(?:/(\d+))?$`)
+var repoPath = regexp.MustCompile(`^/api/v3/repos/([^/]+/[^/]+)/issues(?:/(\d+))?(/comments)?$`)
 
 func newFakeGitHub(t *testing.T) *fakeGitHub {
 	f := &fakeGitHub{issues: map[string][]map[string]any{}}
@@ -44,6 +47,15 @@ func newFakeGitHub(t *testing.T) *fakeGitHub {
 		repo := m[1]
 		w.Header().Set("Content-Type", "application/json")
 		switch {
+		case r.Method == "POST" && m[3] != "":
+			f.writes++
+			var body struct {
+				Body string `json:"body"`
+			}
+			json.NewDecoder(r.Body).Decode(&body)
+			f.comments = append(f.comments, body.Body)
+			w.WriteHeader(http.StatusCreated)
+			json.NewEncoder(w).Encode(map[string]any{"id": len(f.comments), "body": body.Body})
 		case r.Method == "GET" && m[2] == "":
 			want := r.URL.Query().Get("labels")
 			out := []map[string]any{}
@@ -138,6 +150,26 @@ func TestSyncToGitHub(t *testing.T) {
 	code, out, _ = runVoc(t, "sync", "--config", cfgPath)
 	if code != 0 || f.writes != created || !strings.Contains(out, "(0 write calls)") {
 		t.Fatalf("re-run made %d more write calls\n%s", f.writes-created, out)
+	}
+	// The evidence of one topic changes materially (here: the record of
+	// what the issue last said is made older): one comment, not one per ask.
+	st, err := store.Open(context.Background(), filepath.Join(dir, "voc.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, _ := st.Links(context.Background())
+	for _, l := range links {
+		l.Evidence = "accounts=1;mrr_step=0;trend=steady"
+		st.SaveLink(context.Background(), l)
+		break
+	}
+	st.Close()
+	before := f.writes
+	if code, out, errs := runVoc(t, "sync", "--config", cfgPath); code != 0 || f.writes != before+1 || len(f.comments) != 1 || !strings.Contains(f.comments[0], "evidence behind this topic changed") {
+		t.Fatalf("material change: %d writes, comments %q\n%s%s", f.writes-before, f.comments, out, errs)
+	}
+	if _, out, _ := runVoc(t, "sync", "--config", cfgPath); !strings.Contains(out, "(0 write calls)") || len(f.comments) != 1 {
+		t.Fatalf("comment repeated on an unchanged re-run\n%s", out)
 	}
 	// Engineering closes the first issue of the first repo as completed.
 	f.mu.Lock()

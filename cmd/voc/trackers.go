@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/voc-dev/voc"
@@ -20,6 +22,7 @@ import (
 type issueTracker interface {
 	Sync(ctx context.Context, iss tracker.Issue) (tracker.Result, error)
 	Status(ctx context.Context, target, key string) (tracker.Remote, error)
+	Comment(ctx context.Context, remote tracker.Remote, body string) error
 }
 
 // errNoIssue is a tracker's "no issue carries this topic's marker".
@@ -39,7 +42,24 @@ func (j jiraTracker) Status(ctx context.Context, _, key string) (tracker.Remote,
 	return r, err
 }
 
+func (j jiraTracker) Comment(ctx context.Context, r tracker.Remote, body string) error {
+	return j.c.Comment(ctx, r.ID, body)
+}
+
 type githubTracker struct{ c *ghtracker.Client }
+
+// Comment posts on owner/repo#N.
+func (g githubTracker) Comment(ctx context.Context, r tracker.Remote, body string) error {
+	i := strings.LastIndexByte(r.ID, '#')
+	if i < 0 {
+		return fmt.Errorf("github: issue id %q is not owner/repo#N", r.ID)
+	}
+	n, err := strconv.Atoi(r.ID[i+1:])
+	if err != nil {
+		return fmt.Errorf("github: issue id %q is not owner/repo#N", r.ID)
+	}
+	return g.c.Comment(ctx, r.ID[:i], n, body)
+}
 
 func (g githubTracker) Sync(ctx context.Context, iss tracker.Issue) (tracker.Result, error) {
 	return g.c.Sync(ctx, iss)
@@ -73,6 +93,30 @@ func (a *app) tracker() (issueTracker, string, error) {
 		return jiraTracker{c}, "jira", nil
 	}
 	return nil, "", nil
+}
+
+// evidence summarises what makes a topic matter, in steps coarse enough
+// that only a material change (more accounts, revenue crossing a step, a
+// trend turning) alters it.
+func evidence(t voc.Topic) string {
+	major := float64(t.MRR) / 100
+	step := 0
+	for _, s := range []float64{1e3, 5e3, 1e4, 5e4, 1e5, 5e5, 1e6} {
+		if major >= s {
+			step++
+		}
+	}
+	trend := "steady"
+	if t.Breakdown["trend"] > 0 {
+		trend = "rising"
+	}
+	return fmt.Sprintf("accounts=%d;mrr_step=%d;trend=%s", t.Accounts, step, trend)
+}
+
+// evidenceComment tells engineers what changed.
+func evidenceComment(t voc.Topic, before string) string {
+	return fmt.Sprintf("voc: the evidence behind this topic changed (was %s). Now %d affected accounts paying %s a month; score %.1f; %s.",
+		strings.ReplaceAll(before, ";", ", "), t.Accounts, voc.FormatMoney(t.MRR, t.Currency), t.Score, map[bool]string{true: "asks are rising week over week", false: "no rise this week"}[t.Breakdown["trend"] > 0])
 }
 
 // targetOf is where a topic's issue goes: its area's repository or project.
