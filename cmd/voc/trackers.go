@@ -127,6 +127,58 @@ func targetOf(kind string, area voc.Area) string {
 	return area.GitHubRepo
 }
 
+// applyRemote acts on a tracker issue's state, read by polling or pushed
+// by a webhook. It compares with the state voc last acted on, so voc's own
+// writes (which never change the state) and redelivered events do nothing:
+// done ships the topic, won't do declines it with the tracker's
+// resolution, and reopening clears the tracker's call.
+func (a *app) applyRemote(ctx context.Context, kind, key string, r tracker.Remote, l store.Link, decisions map[string]store.Decision) (bool, error) {
+	if string(r.State) == l.State && r.Resolution == l.Resolution {
+		return false, nil
+	}
+	l.State, l.Resolution, l.SyncedAt = string(r.State), r.Resolution, time.Now()
+	if err := a.st.SaveLink(ctx, l); err != nil {
+		return false, err
+	}
+	var err error
+	d, hasCall := decisions[key]
+	switch r.State {
+	case tracker.StateDone:
+		err = a.st.SetDecision(ctx, store.Decision{TopicKey: key, Status: voc.StatusShipped, Reason: "done in " + r.ID, By: kind, At: time.Now()})
+	case tracker.StateWontDo:
+		err = a.st.SetDecision(ctx, store.Decision{TopicKey: key, Status: voc.StatusDeclined, Reason: r.Resolution + " in " + r.ID, By: kind, At: time.Now()})
+	case tracker.StateOpen:
+		if hasCall && d.By == kind {
+			err = a.st.DeleteDecision(ctx, key)
+		}
+	}
+	return err == nil, err
+}
+
+// trackerEvent applies one tracker event (a verified webhook delivery) to
+// the topic it names, and re-ranks when something changed. It reports
+// whether the event changed anything; an event for an unknown topic or a
+// redelivery changes nothing.
+func (a *app) trackerEvent(ctx context.Context, kind, key string, r tracker.Remote) (bool, error) {
+	links, err := a.st.Links(ctx)
+	if err != nil {
+		return false, err
+	}
+	l, ok := links[key]
+	if !ok || l.Tracker != kind {
+		return false, nil
+	}
+	decisions, err := a.st.Decisions(ctx)
+	if err != nil {
+		return false, err
+	}
+	did, err := a.applyRemote(ctx, kind, key, r, l, decisions)
+	if err != nil || !did {
+		return did, err
+	}
+	return true, a.rank(ctx, io.Discard)
+}
+
 // pullStatus reads the tracker status of every linked topic (the polling
 // fallback to webhooks): done ships the topic, won't do declines it with
 // the tracker's resolution, and reopening clears the tracker's call.
@@ -162,27 +214,12 @@ func (a *app) pullStatus(ctx context.Context, w io.Writer, t issueTracker, kind 
 		if err != nil {
 			return fmt.Errorf("status of topic %s: %w", key, err)
 		}
-		if string(r.State) == l.State && r.Resolution == l.Resolution {
-			continue
-		}
-		changed++
-		l.State, l.Resolution, l.SyncedAt = string(r.State), r.Resolution, time.Now()
-		if err := a.st.SaveLink(ctx, l); err != nil {
-			return err
-		}
-		d, hasCall := decisions[key]
-		switch r.State {
-		case tracker.StateDone:
-			err = a.st.SetDecision(ctx, store.Decision{TopicKey: key, Status: voc.StatusShipped, Reason: "done in " + r.ID, By: kind, At: time.Now()})
-		case tracker.StateWontDo:
-			err = a.st.SetDecision(ctx, store.Decision{TopicKey: key, Status: voc.StatusDeclined, Reason: r.Resolution + " in " + r.ID, By: kind, At: time.Now()})
-		case tracker.StateOpen:
-			if hasCall && d.By == kind {
-				err = a.st.DeleteDecision(ctx, key)
-			}
-		}
+		did, err := a.applyRemote(ctx, kind, key, r, l, decisions)
 		if err != nil {
 			return err
+		}
+		if did {
+			changed++
 		}
 	}
 	if changed > 0 {

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/voc-dev/voc"
+	ghtracker "github.com/voc-dev/voc/integrations/github"
+)
+
+// TestGitHubWebhookDeclinesOnce syncs to a fake GitHub, then delivers a
+// signed "closed as not planned" issues event twice: the topic is declined
+// with GitHub's resolution once, and the redelivery changes nothing.
+func TestGitHubWebhookDeclinesOnce(t *testing.T) {
+	f := newFakeGitHub(t)
+	t.Setenv("VOC_GITHUB_TOKEN", "ghp_testtoken")
+	dir := t.TempDir()
+	if code, _, errs := runVoc(t, "demo", "--dir", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	strategy, _ := os.ReadFile(filepath.Join("..", "..", "examples", "acme", "strategy.yaml"))
+	os.WriteFile(filepath.Join(dir, "strategy.yaml"), strategy, 0o644)
+	cfgPath := filepath.Join(dir, "voc.yaml")
+	os.WriteFile(cfgPath, []byte(fmt.Sprintf("db: voc.db\nstrategy: strategy.yaml\nsync:\n  tracker: github\n  min_score: 600\ntrackers:\n  github:\n    base_url: %s/api/v3/\n", f.srv.URL)), 0o644)
+	if code, out, errs := runVoc(t, "sync", "--config", cfgPath); code != 0 {
+		t.Fatalf("sync: %s %s", out, errs)
+	}
+	// Take the first created issue and close it as not planned.
+	f.mu.Lock()
+	var issue map[string]any
+	var repo string
+	for r, issues := range f.issues {
+		repo, issue = r, issues[0]
+		break
+	}
+	issue["state"], issue["state_reason"] = "closed", "not_planned"
+	payload, _ := json.Marshal(map[string]any{"action": "closed", "issue": issue, "repository": map[string]any{"full_name": repo, "name": repo}})
+	f.mu.Unlock()
+
+	cfg, err := loadConfig(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	a, err := openApp(context.Background(), e, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	deliver := func() bool {
+		mac := hmac.New(sha256.New, []byte("whsec"))
+		mac.Write(payload)
+		r := httptest.NewRequest("POST", "/webhooks/github", bytes.NewReader(payload))
+		r.Header.Set("X-GitHub-Event", "issues")
+		r.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+		ev, ok, err := ghtracker.ParseIssueEvent("whsec", r)
+		if err != nil || !ok || ev.TopicKey == "" {
+			t.Fatalf("parse: %+v %v %v", ev, ok, err)
+		}
+		did, err := a.trackerEvent(context.Background(), "github", ev.TopicKey, ev.Remote)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return did
+	}
+	if !deliver() {
+		t.Fatal("the first delivery changed nothing")
+	}
+	if deliver() {
+		t.Fatal("the redelivery did work twice")
+	}
+	entries, _ := a.backlog(context.Background())
+	declined := 0
+	for _, en := range entries {
+		if en.Status == voc.StatusDeclined && en.Decision != nil && en.Decision.Who == "github" {
+			declined++
+			if en.Decision.Reason == "" {
+				t.Errorf("decline without GitHub's resolution: %+v", en.Decision)
+			}
+		}
+	}
+	if declined != 1 {
+		t.Fatalf("%d topics declined by GitHub, want 1", declined)
+	}
+}
