@@ -2,9 +2,6 @@ package github
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,6 +9,7 @@ import (
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/voc-dev/voc/integrations/tracker"
+	"github.com/voc-dev/voc/internal/webhooksig"
 )
 
 // Status finds the topic's issue in repo ("owner/repo") by its label and
@@ -88,18 +86,5 @@ func (c *Client) Comment(ctx context.Context, repo string, number int, body stri
 // time, and refuses an empty secret, a missing or malformed header, and the
 // legacy SHA-1 X-Hub-Signature.
 func VerifyWebhook(secret, signatureHeader string, body []byte) bool {
-	if secret == "" {
-		return false
-	}
-	hexSig, ok := strings.CutPrefix(strings.TrimSpace(signatureHeader), "sha256=")
-	if !ok {
-		return false
-	}
-	got, err := hex.DecodeString(hexSig)
-	if err != nil || len(got) != sha256.Size {
-		return false
-	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return hmac.Equal(got, mac.Sum(nil))
+	return webhooksig.Valid(secret, signatureHeader, body)
 }

@@ -1,9 +1,6 @@
 package jira
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/voc-dev/voc/integrations/tracker"
+	"github.com/voc-dev/voc/internal/webhooksig"
 )
 
 // MaxWebhookBody caps a webhook delivery.
@@ -25,20 +23,7 @@ var ErrBadSignature = errors.New("jira webhook: missing or wrong X-Hub-Signature
 // HMAC-SHA256 of the raw body with the webhook's secret) in constant time.
 // An empty secret is always refused.
 func VerifyWebhook(secret, header string, body []byte) bool {
-	if secret == "" {
-		return false
-	}
-	hexSig, ok := strings.CutPrefix(strings.TrimSpace(header), "sha256=")
-	if !ok {
-		return false
-	}
-	got, err := hex.DecodeString(hexSig)
-	if err != nil || len(got) != sha256.Size {
-		return false
-	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return hmac.Equal(got, mac.Sum(nil))
+	return webhooksig.Valid(secret, header, body)
 }
 
 // IssueEvent is what voc needs from an issue delivery: which topic's issue
