@@ -15,6 +15,25 @@ import (
 	"github.com/voc-dev/voc/prioritizer"
 )
 
+// open loads the config (file, environment, flags) and opens the store.
+func (e *env) open(ctx context.Context) (*app, error) {
+	cfg, err := e.config()
+	if err != nil {
+		return nil, err
+	}
+	return openApp(ctx, e, cfg)
+}
+
+// positional parses flags that may follow up to n leading words ("voc
+// decide 12 decline --reason …") and returns all the words.
+func (e *env) positional(fs *flag.FlagSet, args []string, n int) ([]string, error) {
+	pos, rest := leadingArgs(args, n)
+	if err := e.parse(fs, rest); err != nil {
+		return nil, err
+	}
+	return append(pos, fs.Args()...), nil
+}
+
 // withApp parses flags, loads the config, opens the store and runs fn.
 func withApp(ctx context.Context, e *env, fs *flag.FlagSet, args []string, fn func(*app) error) error {
 	if err := e.parse(fs, args); err != nil {
@@ -23,11 +42,7 @@ func withApp(ctx context.Context, e *env, fs *flag.FlagSet, args []string, fn fu
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q; see 'voc %s --help'", fs.Arg(0), strings.TrimPrefix(fs.Name(), "voc "))
 	}
-	cfg, err := e.config()
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, e, cfg)
+	a, err := e.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -288,27 +303,30 @@ func (a *app) runAll(ctx context.Context, e *env, only string) error {
 }
 
 func cmdMigrate(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
-	if err := e.parse(fs, args); err != nil {
+	pos, err := e.positional(fs, args, 1)
+	if err != nil {
 		return err
 	}
-	what := fs.Arg(0)
-	if what != "status" && what != "up" {
+	if len(pos) != 1 || (pos[0] != "status" && pos[0] != "up") {
 		return errors.New("say 'voc migrate status' or 'voc migrate up'")
 	}
-	return withApp(ctx, e, flag.NewFlagSet(fs.Name(), flag.ContinueOnError), nil, func(a *app) error {
-		// Opening the store has applied pending migrations already.
-		st, err := a.st.MigrationStatus(ctx)
-		if err != nil {
-			return err
+	a, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	// Opening the store has applied pending migrations already.
+	st, err := a.st.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "database: %s (%s)\n", redactDB(a.cfg.dbDSN()), a.st.Dialect())
+	for _, m := range st {
+		state := "pending"
+		if m.Applied {
+			state = "applied " + m.AppliedAt.UTC().Format("2006-01-02 15:04:05Z")
 		}
-		fmt.Fprintf(e.stdout, "database: %s (%s)\n", redactDB(a.cfg.dbDSN()), a.st.Dialect())
-		for _, m := range st {
-			state := "pending"
-			if m.Applied {
-				state = "applied " + m.AppliedAt.UTC().Format("2006-01-02 15:04:05Z")
-			}
-			fmt.Fprintf(e.stdout, "%05d  %-30s %s\n", m.Version, m.Name, state)
-		}
-		return nil
-	})
+		fmt.Fprintf(e.stdout, "%05d  %-30s %s\n", m.Version, m.Name, state)
+	}
+	return nil
 }

@@ -14,15 +14,10 @@ import (
 func cmdLabel(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 	fault := fs.String("fault", "", "for complaints: service, customer or unclear")
 	by := fs.String("by", "", "who labels (default: $USER)")
-	// Accept flags after the positional arguments too: voc label 12 bug --fault service.
-	var pos []string
-	for len(args) > 0 && len(pos) < 2 && len(args[0]) > 0 && args[0][0] != '-' {
-		pos, args = append(pos, args[0]), args[1:]
-	}
-	if err := e.parse(fs, args); err != nil {
+	pos, err := e.positional(fs, args, 2)
+	if err != nil {
 		return err
 	}
-	pos = append(pos, fs.Args()...)
 	if len(pos) != 2 {
 		return errors.New("say 'voc label ITEM KIND', e.g. 'voc label 42 feature'")
 	}
@@ -38,15 +33,8 @@ func cmdLabel(ctx context.Context, e *env, fs *flag.FlagSet, args []string) erro
 	if f != voc.FaultNone && f != voc.FaultService && f != voc.FaultCustomer && f != voc.FaultUnclear {
 		return fmt.Errorf("fault %q is not one of service, customer, unclear", f)
 	}
-	who := *by
-	if who == "" {
-		who = envOr("USER", "someone")
-	}
-	cfg, err := e.config()
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, e, cfg)
+	who := whoOr(*by)
+	a, err := e.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -259,8 +259,11 @@ func TestCLIErrors(t *testing.T) {
 func TestMigrateStatus(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "m.db")
 	code, out, errs := runVoc(t, "migrate", "status", "--db", db)
-	if code != 0 || !strings.Contains(out, "00001") || !strings.Contains(out, "applied") {
+	if code != 0 || !strings.Contains(out, "00001") || !strings.Contains(out, "applied") || !strings.Contains(out, db) {
 		t.Fatalf("migrate status: %d\n%s%s", code, out, errs)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Fatalf("--db after the word was ignored: %v", err)
 	}
 }
 

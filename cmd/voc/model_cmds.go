@@ -30,11 +30,7 @@ func cmdTrain(ctx context.Context, e *env, fs *flag.FlagSet, args []string) erro
 	}
 	var ds *classifier.Dataset
 	if *fromStore {
-		cfg, err := e.config()
-		if err != nil {
-			return err
-		}
-		a, err := openApp(ctx, e, cfg)
+		a, err := e.open(ctx)
 		if err != nil {
 			return err
 		}

@@ -175,3 +175,12 @@ func envOr(key, def string) string {
 	}
 	return def
 }
+
+// whoOr is the person a label, decision or correction is recorded for:
+// the --by flag, else the login name.
+func whoOr(by string) string {
+	if by != "" {
+		return by
+	}
+	return envOr("USER", "someone")
+}

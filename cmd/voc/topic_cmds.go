@@ -30,11 +30,10 @@ func leadingArgs(args []string, n int) (pos, rest []string) {
 func cmdDecide(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 	reason := fs.String("reason", "", "why (required to decline)")
 	by := fs.String("by", "", "who decides (default: $USER)")
-	pos, rest := leadingArgs(args, 2)
-	if err := e.parse(fs, rest); err != nil {
+	pos, err := e.positional(fs, args, 2)
+	if err != nil {
 		return err
 	}
-	pos = append(pos, fs.Args()...)
 	if len(pos) != 2 || (pos[1] != "accept" && pos[1] != "decline") {
 		return errors.New("say 'voc decide TOPIC accept|decline --reason TEXT'")
 	}
@@ -49,15 +48,8 @@ func cmdDecide(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 			return errors.New("a decline needs --reason: it is what customers and engineers will read")
 		}
 	}
-	who := *by
-	if who == "" {
-		who = envOr("USER", "someone")
-	}
-	cfg, err := e.config()
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, e, cfg)
+	who := whoOr(*by)
+	a, err := e.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -115,11 +107,10 @@ func cmdTopic(ctx context.Context, e *env, fs *flag.FlagSet, args []string) erro
 	format := fs.String("format", "text", "output (show): text or json")
 	items := fs.String("items", "", "split: comma-separated item ids to take out into a topic of their own")
 	by := fs.String("by", "", "who corrects the grouping (default: $USER)")
-	pos, rest := leadingArgs(args, 3)
-	if err := e.parse(fs, rest); err != nil {
+	pos, err := e.positional(fs, args, 3)
+	if err != nil {
 		return err
 	}
-	pos = append(pos, fs.Args()...)
 	usage := errors.New("say 'voc topic show ID', 'voc topic merge INTO FROM' or 'voc topic split ID --items I,J'")
 	if len(pos) < 2 {
 		return usage
@@ -132,19 +123,12 @@ func cmdTopic(ctx context.Context, e *env, fs *flag.FlagSet, args []string) erro
 		}
 		ids = append(ids, id)
 	}
-	cfg, err := e.config()
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, e, cfg)
+	a, err := e.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	who := *by
-	if who == "" {
-		who = envOr("USER", "someone")
-	}
+	who := whoOr(*by)
 	switch {
 	case pos[0] == "merge" && len(ids) == 2:
 		return a.mergeTopics(ctx, e.stdout, ids[0], ids[1], who)
