@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -121,7 +120,7 @@ func New(cfg Config) (*Client, error) {
 		u.Path += "/"
 	}
 
-	policy := withDefaults(cfg.Retry)
+	policy := cfg.Retry.WithDefaults()
 	pace := cfg.CreatePace
 	switch {
 	case pace == 0:
@@ -146,47 +145,6 @@ func New(cfg Config) (*Client, error) {
 	c.gh.BaseURL = u
 	c.gh.UserAgent = httpx.UserAgent
 	return c, nil
-}
-
-func withDefaults(p httpx.Policy) httpx.Policy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 6
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = 500 * time.Millisecond
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = 60 * time.Second
-	}
-	if p.MaxElapsed <= 0 {
-		p.MaxElapsed = 5 * time.Minute
-	}
-	if p.Sleep == nil {
-		p.Sleep = func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return nil
-			}
-		}
-	}
-	if p.Rand == nil {
-		p.Rand = rand.Float64
-	}
-	return p
-}
-
-// backoff is capped exponential backoff with jitter in its upper half, as in
-// internal/httpx.
-func backoff(p httpx.Policy, attempt int) time.Duration {
-	d := p.BaseDelay << (attempt - 1)
-	if d > p.MaxDelay || d <= 0 {
-		d = p.MaxDelay
-	}
-	return d/2 + time.Duration(p.Rand()*float64(d/2))
 }
 
 // lock serialises syncs of one topic in one repository, so two goroutines
@@ -328,7 +286,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				why = "rate limited"
 				wait = w
 				if !hinted {
-					wait = max(secondaryMinWait, backoff(t.policy, attempt))
+					wait = max(secondaryMinWait, t.policy.Backoff(attempt))
 					wait = min(wait, t.policy.MaxDelay)
 				} else if wait > t.policy.MaxDelay {
 					return giveUp(resp, fmt.Sprintf("GitHub asks to wait %s, longer than voc waits (%s)", wait.Round(time.Second), t.policy.MaxDelay)), nil
@@ -341,7 +299,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		}
 		if wait <= 0 {
-			wait = backoff(t.policy, attempt)
+			wait = t.policy.Backoff(attempt)
 		}
 		spent := t.now().Sub(start)
 		if attempt >= t.policy.MaxAttempts || spent+wait > t.policy.MaxElapsed {

@@ -210,7 +210,7 @@ func (c *Client) create(ctx context.Context, owner, name, repo, key string, want
 		if !lostAnswer(ctx, err) || attempt >= c.policy.MaxAttempts {
 			return tracker.Result{Writes: writes}, c.fail(what, err)
 		}
-		if serr := c.policy.Sleep(ctx, backoff(c.policy, attempt)); serr != nil {
+		if serr := c.policy.Sleep(ctx, c.policy.Backoff(attempt)); serr != nil {
 			return tracker.Result{Writes: writes}, c.fail(what, fmt.Errorf("%w (after %v)", serr, describe(err)))
 		}
 		found, ferr := c.find(ctx, owner, name, key)

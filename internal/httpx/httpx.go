@@ -47,7 +47,9 @@ func New(timeout time.Duration) *Client {
 	return &Client{HTTP: &http.Client{Timeout: timeout}}
 }
 
-func (p Policy) withDefaults() Policy {
+// WithDefaults fills the zero fields with the defaults, for clients that
+// run the policy themselves (a retrying transport under a vendor library).
+func (p Policy) WithDefaults() Policy {
 	if p.MaxAttempts <= 0 {
 		p.MaxAttempts = 6
 	}
@@ -108,7 +110,7 @@ func Retryable(status int) bool {
 // *StatusError at once; retryable ones and network errors are retried under
 // the policy, waiting Retry-After when the server sends it.
 func (c *Client) Do(ctx context.Context, newReq func(ctx context.Context) (*http.Request, error)) (*http.Response, error) {
-	p := c.Policy.withDefaults()
+	p := c.Policy.WithDefaults()
 	start := time.Now()
 	var last error
 	for attempt := 1; ; attempt++ {
@@ -143,7 +145,7 @@ func (c *Client) Do(ctx context.Context, newReq func(ctx context.Context) (*http
 			return nil, fmt.Errorf("giving up after %d attempts: %w", attempt, last)
 		}
 		if wait <= 0 {
-			wait = backoff(p, attempt)
+			wait = p.Backoff(attempt)
 		}
 		if wait > p.MaxDelay {
 			wait = p.MaxDelay
@@ -157,8 +159,9 @@ func (c *Client) Do(ctx context.Context, newReq func(ctx context.Context) (*http
 	}
 }
 
-// backoff is capped exponential backoff with full jitter in its upper half.
-func backoff(p Policy, attempt int) time.Duration {
+// Backoff is the wait before retry number attempt: capped exponential
+// backoff with jitter in its upper half. p must have its defaults.
+func (p Policy) Backoff(attempt int) time.Duration {
 	d := p.BaseDelay << (attempt - 1)
 	if d > p.MaxDelay || d <= 0 {
 		d = p.MaxDelay
