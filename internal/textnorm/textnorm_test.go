@@ -19,23 +19,6 @@ func TestFold(t *testing.T) {
 	}
 }
 
-func TestTokens(t *testing.T) {
-	cases := []struct {
-		in   string
-		want []string
-	}{
-		{"Please add a Gantt chart for our projects!", []string{"add", "gantt", "chart", "project"}},
-		{"Exporting reports to Excel", []string{"export", "report", "excel"}},
-		{"ガントチャート表示", []string{"ガン", "ント", "トチ", "チャ", "ャー", "ート", "ト表", "表示"}},
-		{"ＣＳＶ出力が遅い", []string{"csv", "出力", "力が", "が遅", "遅い"}},
-	}
-	for _, c := range cases {
-		if got := Tokens(c.in); !reflect.DeepEqual(got, c.want) {
-			t.Errorf("Tokens(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}
-
 func TestSentences(t *testing.T) {
 	got := Sentences("Export fails. It worked e.g. last week! Can you fix it?\nお世話になっております。CSVが出力できません！よろしく")
 	want := []string{"Export fails.", "It worked e.g. last week!", "Can you fix it?", "お世話になっております。", "CSVが出力できません！", "よろしく"}

@@ -2,7 +2,6 @@ package textnorm
 
 import (
 	"strings"
-	"unicode"
 )
 
 // stopwords are English function words and support boilerplate that say
@@ -24,53 +23,6 @@ func init() {
 
 // IsStopword reports whether a folded English word carries no topic.
 func IsStopword(w string) bool { return stopwords[w] }
-
-// Tokens splits folded text into terms that suit its script: words (with
-// light English stemming, stopwords dropped) where words are spaced, and
-// overlapping character bigrams inside runs of kana and kanji, where they
-// are not.
-func Tokens(s string) []string {
-	s = Fold(s)
-	var out []string
-	var word []rune
-	var run []rune
-	flushWord := func() {
-		if len(word) > 0 {
-			w := string(word)
-			word = word[:0]
-			if len(w) > 1 && !stopwords[w] {
-				out = append(out, Stem(w))
-			}
-		}
-	}
-	flushRun := func() {
-		switch {
-		case len(run) == 1:
-			out = append(out, string(run))
-		case len(run) > 1:
-			for i := 0; i+1 < len(run); i++ {
-				out = append(out, string(run[i:i+2]))
-			}
-		}
-		run = run[:0]
-	}
-	for _, r := range s {
-		switch {
-		case IsCJK(r):
-			flushWord()
-			run = append(run, r)
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'':
-			flushRun()
-			word = append(word, r)
-		default:
-			flushWord()
-			flushRun()
-		}
-	}
-	flushWord()
-	flushRun()
-	return out
-}
 
 // Stem strips common English inflections so "exports", "exporting" and
 // "exported" meet. It is deliberately crude: it only has to make variants of
