@@ -46,6 +46,11 @@ type Config struct {
 		Out              string  `yaml:"out"`
 		MinScore         float64 `yaml:"min_score"`
 		ShowAccountNames bool    `yaml:"show_account_names"`
+		// RecordDeclines gives declined topics an issue closed as won't do
+		// (GitHub: not planned; Jira: a Rejected/Won't Do transition) with
+		// the non-goal and rationale, so engineering sees the documented
+		// "no". Off by default: declines open no issues.
+		RecordDeclines bool `yaml:"record_declines"`
 	} `yaml:"sync"`
 	Digest struct {
 		Out     string `yaml:"out"`

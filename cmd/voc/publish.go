@@ -37,22 +37,30 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string, real issu
 	weights := fmt.Sprintf("reach = %.4g per affected customer, revenue = %.4g × Σ √(customer MRR in %s); churn, severity, fit, trend and staleness as in voc's docs/scoring.md", a.cfg.Scoring.Account, a.cfg.Scoring.Revenue, a.cfg.Scoring.BaseCurrency)
 	handled, skippedLimit := 0, 0
 	for _, e := range entries {
+		declined := e.Status == voc.StatusDeclined
 		switch {
-		case e.Status == voc.StatusDeclined:
+		case declined && !a.cfg.Sync.RecordDeclines:
 			skippedDeclined++
 			continue
-		case e.Score < a.cfg.Sync.MinScore:
+		case !declined && e.Status != voc.StatusAccepted && e.Score < a.cfg.Sync.MinScore:
+			// A product owner's accept gets an issue whatever the score.
 			skippedLow++
 			continue
 		case a.syncLimit > 0 && handled >= a.syncLimit:
 			skippedLimit++
 			continue
 		}
-		handled++
 		t, err := a.st.Topic(ctx, e.ID)
 		if err != nil {
 			return err
 		}
+		if declined && t.Decision != nil && (t.Decision.Who == "github" || t.Decision.Who == "jira") {
+			// Engineering declined it in the tracker: the issue says so
+			// already, and re-closing it would undo a reopen there.
+			skippedDeclined++
+			continue
+		}
+		handled++
 		items, err := a.st.TopicItems(ctx, t.ID)
 		if err != nil {
 			return err
@@ -97,8 +105,16 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string, real issu
 		// The link keeps the state voc last acted on; pullStatus compares
 		// the tracker's state with it, so a change is acted on once.
 		link := store.Link{TopicKey: t.Key, Tracker: kind, RemoteID: res.Remote.ID, URL: res.Remote.URL, State: string(tracker.StateOpen), SyncedAt: time.Now(), Evidence: ev}
-		if old, ok := links[t.Key]; ok && old.Tracker == kind {
+		old, linked := links[t.Key]
+		if linked && old.Tracker == kind {
 			link.State, link.Resolution = old.State, old.Resolution
+		}
+		if is.WontDo {
+			// voc closed it (or found it closed): that is no news from
+			// the tracker, so the status pull must not act on it.
+			link.State, link.Resolution = string(res.Remote.State), res.Remote.Resolution
+		}
+		if linked && old.Tracker == kind && !is.WontDo {
 			// A comment only when the evidence changed materially, never
 			// once per ask.
 			if old.Evidence != "" && old.Evidence != ev {

@@ -191,3 +191,58 @@ func TestSyncToGitHub(t *testing.T) {
 		t.Fatalf("shipped topics: %+v", shipped)
 	}
 }
+
+// TestSyncRecordsDeclines: with sync.record_declines, every declined topic
+// gets one issue closed as not planned that cites its non-goal; re-runs
+// write nothing, and voc's own close does not echo back as a change.
+func TestSyncRecordsDeclines(t *testing.T) {
+	f := newFakeGitHub(t)
+	t.Setenv("VOC_GITHUB_TOKEN", "ghp_testtoken")
+	dir := t.TempDir()
+	if code, _, errs := runVoc(t, "demo", "--dir", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	strategy, _ := os.ReadFile(filepath.Join("..", "..", "examples", "acme", "strategy.yaml"))
+	os.WriteFile(filepath.Join(dir, "strategy.yaml"), strategy, 0o644)
+	// A threshold no open topic reaches: only the declines are synced.
+	cfg := fmt.Sprintf("db: voc.db\nstrategy: strategy.yaml\nsync:\n  tracker: github\n  min_score: 1e9\n  record_declines: true\ntrackers:\n  github:\n    base_url: %s/api/v3/\n", f.srv.URL)
+	cfgPath := filepath.Join(dir, "voc.yaml")
+	os.WriteFile(cfgPath, []byte(cfg), 0o644)
+	_, out, _ := runVoc(t, "backlog", "--config", cfgPath, "--format", "json", "--status", "declined")
+	var declined []backlogEntry
+	json.Unmarshal([]byte(out), &declined)
+	if len(declined) == 0 {
+		t.Fatal("the example has no declined topic")
+	}
+
+	code, out, errs := runVoc(t, "sync", "--config", cfgPath)
+	if code != 0 {
+		t.Fatalf("sync: %s %s", out, errs)
+	}
+	f.mu.Lock()
+	var n int
+	for _, issues := range f.issues {
+		for _, is := range issues {
+			n++
+			body, _ := is["body"].(string)
+			if is["state"] != "closed" || is["state_reason"] != "not_planned" || !strings.Contains(body, "## Decision: declined") || !strings.Contains(body, "non-goal") {
+				t.Errorf("issue %v %v: state %v/%v, body:\n%s", is["number"], is["title"], is["state"], is["state_reason"], body)
+			}
+		}
+	}
+	f.mu.Unlock()
+	if n != len(declined) {
+		t.Fatalf("%d issues for %d declined topics\n%s", n, len(declined), out)
+	}
+	writes := f.writes
+	code, out, _ = runVoc(t, "sync", "--config", cfgPath)
+	if code != 0 || f.writes != writes || strings.Contains(out, "changed status") {
+		t.Fatalf("re-run: %d more writes\n%s", f.writes-writes, out)
+	}
+	_, out, _ = runVoc(t, "backlog", "--config", cfgPath, "--format", "json", "--status", "declined")
+	var still []backlogEntry
+	json.Unmarshal([]byte(out), &still)
+	if len(still) != len(declined) {
+		t.Fatalf("declined topics %d, was %d", len(still), len(declined))
+	}
+}

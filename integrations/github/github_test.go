@@ -753,3 +753,39 @@ func TestVerifyWebhook(t *testing.T) {
 		}
 	}
 }
+
+func TestWontDoIsCreatedClosedAsNotPlannedOnce(t *testing.T) {
+	f := newFake(t, testToken, newClock())
+	c := f.client(t)
+	iss := topicIssue("oos-abc", "Native Windows desktop app")
+	iss.WontDo = true
+
+	res := mustSync(t, c, iss)
+	if res.Action != tracker.Created || res.Writes != 2 || res.Remote.State != tracker.StateWontDo || res.Remote.Resolution != "not_planned" {
+		t.Fatalf("first sync: %+v", res)
+	}
+	got := f.issues("acme/flow")
+	if len(got) != 1 || got[0].State != "closed" || got[0].StateReason != "not_planned" {
+		t.Fatalf("issue %+v: want one issue closed as not_planned", got)
+	}
+	// The re-run finds it closed and writes nothing.
+	f.resetLog()
+	if res := mustSync(t, c, iss); res.Action != tracker.Unchanged || f.writeCount() != 0 {
+		t.Fatalf("re-run: %+v, requests %q", res, f.requests())
+	}
+	// Someone reopened it on GitHub: voc closes it again (the decline is
+	// voc's call), in one edit carrying only the state.
+	f.edit("acme/flow", 1, func(is *fakeIssue) { is.State, is.StateReason = "open", "reopened" })
+	f.resetLog()
+	res = mustSync(t, c, iss)
+	payloads := f.writePayloads()
+	if res.Action != tracker.Updated || len(payloads) != 1 || !strings.Contains(payloads[0], `"state":"closed"`) || !strings.Contains(payloads[0], `"state_reason":"not_planned"`) || strings.Contains(payloads[0], `"body"`) {
+		t.Fatalf("after a reopen: %+v, payloads %q", res, payloads)
+	}
+	// An issue closed as completed is never reopened or re-closed.
+	f.edit("acme/flow", 1, func(is *fakeIssue) { is.State, is.StateReason = "closed", "completed" })
+	f.resetLog()
+	if res := mustSync(t, c, iss); res.Writes != 0 || f.writeCount() != 0 {
+		t.Fatalf("closed as completed: %+v", res)
+	}
+}

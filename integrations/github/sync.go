@@ -31,8 +31,11 @@ const (
 // Sync adds if iss.Body lacks it), and otherwise edits, in one request, only
 // what differs: the title, the body (compared ignoring CRLF line ends and
 // trailing white space), and labels of iss that the issue lacks. Labels
-// people added on GitHub are kept; the issue's state is never changed. A
-// re-run with nothing changed makes no write request.
+// people added on GitHub are kept. The issue's state is changed only for
+// iss.WontDo: an open issue is closed as not planned (a new one is created,
+// then closed), so a recorded decline shows as GitHub's "won't do"; a closed
+// issue is never reopened. A re-run with nothing changed makes no write
+// request.
 //
 // A create whose answer is lost (a 5xx or a broken connection) may still
 // have happened, so Sync looks for the issue again before creating it anew.
@@ -69,6 +72,7 @@ func (c *Client) Sync(ctx context.Context, iss tracker.Issue) (tracker.Result, e
 type wanted struct {
 	title, body string
 	labels      []string
+	wontDo      bool // close as not planned
 }
 
 func desired(iss tracker.Issue) (wanted, error) {
@@ -99,7 +103,7 @@ func desired(iss tracker.Issue) (wanted, error) {
 		seen[strings.ToLower(l)] = true
 		labels = append(labels, l)
 	}
-	return wanted{title: title, body: body, labels: labels}, nil
+	return wanted{title: title, body: body, labels: labels, wontDo: iss.WontDo}, nil
 }
 
 func checkKey(key string) error {
@@ -205,6 +209,10 @@ func (c *Client) create(ctx context.Context, owner, name, repo, key string, want
 				c.mu.Unlock()
 				return res, c.fail(fmt.Sprintf("create issue for topic %s in %s (created %s)", key, repo, res.Remote.ID), ErrLabelsDropped)
 			}
+			if want.wontDo {
+				// GitHub creates issues open; the close is a second write.
+				return c.update(ctx, owner, name, repo, key, is, want, tracker.Created, writes)
+			}
 			return res, nil
 		}
 		if !lostAnswer(ctx, err) || attempt >= c.policy.MaxAttempts {
@@ -263,6 +271,10 @@ func (c *Client) update(ctx context.Context, owner, name, repo, key string, is *
 		}
 		labels = append(labels, missing...)
 		req.Labels = &labels
+		changed = true
+	}
+	if want.wontDo && is.GetState() != "closed" {
+		req.State, req.StateReason = gh.String("closed"), gh.String("not_planned")
 		changed = true
 	}
 	if !changed {

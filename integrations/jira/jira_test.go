@@ -740,3 +740,70 @@ func TestFakeAnswersKeepExampleShapes(t *testing.T) {
 		}
 	}
 }
+
+// A recorded decline is created, then moved to the workflow's Rejected
+// status; re-runs leave it alone, and a status read maps it to won't do.
+func TestWontDoIsTransitionedToRejectedOnce(t *testing.T) {
+	f, c, _ := cloud(t)
+	iss := rendered("oos-desktop", "Native desktop app", voc.KindOutOfScope)
+	iss.WontDo = true
+	res := sync1(t, c, iss)
+	if res.Action != tracker.Created || res.Writes != 2 || res.Remote.State != tracker.StateWontDo || res.Remote.Resolution != "Rejected" {
+		t.Fatalf("first sync: %+v", res)
+	}
+	if n := f.count("POST issue/*/transitions"); n != 1 {
+		t.Fatalf("%d transitions posted, calls %v", n, f.calls)
+	}
+	got := f.byLabel("voc-oos-desktop")
+	if len(got) != 1 || got[0].Status != "Rejected" {
+		t.Fatalf("issues %+v", got)
+	}
+	r, err := c.Status(context.Background(), "oos-desktop")
+	if err != nil || r.State != tracker.StateWontDo {
+		t.Fatalf("status %+v %v", r, err)
+	}
+	f.resetCounts()
+	if res := sync1(t, c, iss); res.Action != tracker.Unchanged || f.writes() != 0 {
+		t.Fatalf("re-run: %+v, calls %v", res, f.calls)
+	}
+	// A done issue (shipped after all) is never moved back.
+	transition(t, f, res.Remote.ID, "31", "Fixed")
+	f.resetCounts()
+	if res := sync1(t, c, iss); res.Remote.State != tracker.StateDone || f.writes() != 0 {
+		t.Fatalf("done issue: %+v, calls %v", res, f.calls)
+	}
+}
+
+// A workflow with no way to say "won't do" is an error naming the issue,
+// never a plain Done (which would read as shipped).
+func TestWontDoWithoutSuchTransitionFails(t *testing.T) {
+	f, c, _ := cloud(t)
+	saved := fakeWorkflow
+	fakeWorkflow = fakeWorkflow[:3] // To Do, In Progress, Done
+	t.Cleanup(func() { fakeWorkflow = saved })
+	iss := rendered("oos-desktop", "Native desktop app", voc.KindOutOfScope)
+	iss.WontDo = true
+	_, err := c.Sync(context.Background(), iss)
+	if err == nil || !strings.Contains(err.Error(), "REP-1") || !strings.Contains(err.Error(), "record_declines") {
+		t.Fatalf("err %v", err)
+	}
+	if got := f.byLabel("voc-oos-desktop"); len(got) != 1 || got[0].Status == "Done" {
+		t.Fatalf("issues %+v", got)
+	}
+}
+
+func TestWontDoResolutionReadsBothShapes(t *testing.T) {
+	var f transitionField
+	if err := json.Unmarshal([]byte(`{"allowedValues":["red",{"id":"1","name":"Fixed"},{"id":"10000","name":"Won’t Do"},{"name":"Duplicate"}]}`), &f); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.names(); len(got) != 4 || got[0] != "red" || got[2] != "Won’t Do" {
+		t.Fatalf("names %q", got)
+	}
+	if got := wontDoResolution(f.names()); got != "Won’t Do" {
+		t.Fatalf("resolution %q", got)
+	}
+	if got := wontDoResolution([]string{"Duplicate", "Fixed"}); got != "" {
+		t.Fatalf("duplicate or fixed is no decline: %q", got)
+	}
+}

@@ -15,7 +15,8 @@ var wontDo = map[string]bool{"wont do": true, "wont fix": true, "declined": true
 // Status reads the issue of a topic (found by its label, as Sync finds it)
 // and maps it onto voc's view: an issue in the "done" status category is
 // tracker.StateWontDo when its resolution is Won't Do, Won't Fix, Declined
-// or Duplicate, else tracker.StateDone; anything else is tracker.StateOpen.
+// or Duplicate, or the status itself is Rejected, Declined or Won't Do,
+// else tracker.StateDone; anything else is tracker.StateOpen.
 // Remote.Resolution carries the resolution's name of a closed issue. When
 // no issue carries the label, the error wraps ErrNotFound.
 func (c *Client) Status(ctx context.Context, key string) (tracker.Remote, error) {
@@ -45,10 +46,7 @@ func mapState(f issueFields) (tracker.State, string) {
 	if f.Status == nil {
 		return tracker.StateOpen, ""
 	}
-	cat := f.Status.StatusCategory
-	// Category 3 is "done" on every Jira; the key is checked first.
-	done := strings.EqualFold(cat.Key, "done") || (cat.Key == "" && cat.ID == 3)
-	if !done {
+	if !isDoneCategory(*f.Status) {
 		return tracker.StateOpen, ""
 	}
 	res := ""
@@ -57,6 +55,9 @@ func mapState(f issueFields) (tracker.State, string) {
 	}
 	if wontDo[resolutionKey(res)] {
 		return tracker.StateWontDo, res
+	}
+	if wontDoStatuses[resolutionKey(f.Status.Name)] {
+		return tracker.StateWontDo, f.Status.Name
 	}
 	return tracker.StateDone, res
 }

@@ -50,9 +50,30 @@ func (c *Client) Sync(ctx context.Context, iss tracker.Issue) (tracker.Result, e
 	if err != nil {
 		return tracker.Result{}, c.fail(fmt.Sprintf("search issue for topic %s", key), err)
 	}
+	var res tracker.Result
 	if found == nil {
-		return c.create(ctx, key, target, want)
+		res, err = c.create(ctx, key, target, want)
+	} else {
+		res, err = c.update(ctx, key, found, want)
 	}
+	if err != nil || !iss.WontDo || res.Remote.State != tracker.StateOpen {
+		return res, err
+	}
+	// A recorded decline: close the open issue as won't do. A closed one
+	// (done, or declined already) is left as it is.
+	r, err := c.closeWontDo(ctx, res.Remote.ID)
+	if err != nil {
+		return res, fmt.Errorf("topic %s: %w", key, err)
+	}
+	res.Remote, res.Writes = r, res.Writes+1
+	if res.Action == tracker.Unchanged {
+		res.Action = tracker.Updated
+	}
+	return res, nil
+}
+
+// update edits the found issue where it differs from want.
+func (c *Client) update(ctx context.Context, key string, found *issueBean, want wanted) (tracker.Result, error) {
 	res := tracker.Result{Action: tracker.Unchanged, Remote: c.remote(found)}
 	edit := c.diff(found, want)
 	if edit == nil {

@@ -56,6 +56,11 @@ type Issue struct {
 	Body   string // Markdown
 	Labels []string
 	Target string // Jira project or GitHub repository, from the area
+	// WontDo asks for the issue to be closed as won't do: the topic is
+	// declined and the team records declines in its tracker, so engineering
+	// sees the documented "no" next to the work. An issue already closed
+	// stays as it is.
+	WontDo bool
 }
 
 // Marker is the hidden line that ties an issue to its topic, so that a
@@ -136,7 +141,21 @@ func Render(in Input, r Redactor) Issue {
 		fmt.Fprintf(&b, "> %s\n>\n> — %s, %s\n\n", strings.ReplaceAll(r.Redact(e.Quote), "\n", "\n> "), ref, e.AskedAt.Format(time.DateOnly))
 	}
 	if t.Decision != nil && t.Decision.Status == voc.StatusDeclined {
-		fmt.Fprintf(&b, "## Decision: declined\n\nNon-goal `%s`: %s\n\n%s\n\n", t.Decision.NonGoal, t.Decision.Reason, t.Decision.Rationale)
+		d := t.Decision
+		fmt.Fprintf(&b, "## Decision: declined\n\n")
+		if d.NonGoal != "" {
+			fmt.Fprintf(&b, "Under the product strategy's non-goal `%s`: %s\n\n", d.NonGoal, d.Reason)
+		}
+		if d.Rationale != "" {
+			fmt.Fprintf(&b, "**Why:** %s\n\n", d.Rationale)
+		}
+		if d.Reason != "" && d.NonGoal == "" {
+			who := string(d.By)
+			if d.Who != "" {
+				who = d.Who
+			}
+			fmt.Fprintf(&b, "**Reason given** (%s): %s\n\n", orDash(who), d.Reason)
+		}
 	}
 	b.WriteString("---\n_Kept in step by voc. Edit the title or body in voc, not here: voc overwrites them on the next sync._\n")
 
@@ -144,11 +163,15 @@ func Render(in Input, r Redactor) Issue {
 	if t.Area != "" {
 		labels = append(labels, "area-"+t.Area)
 	}
+	declined := t.Status == voc.StatusDeclined
+	if declined {
+		labels = append(labels, "declined")
+	}
 	target := in.Area.GitHubRepo
 	if in.Area.JiraProject != "" {
 		target = in.Area.JiraProject
 	}
-	return Issue{Key: t.Key, Title: r.Redact(t.Title), Body: r.Redact(b.String()), Labels: labels, Target: target}
+	return Issue{Key: t.Key, Title: r.Redact(t.Title), Body: r.Redact(b.String()), Labels: labels, Target: target, WontDo: declined}
 }
 
 func breakdownText(b voc.Breakdown) string {
