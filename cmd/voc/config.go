@@ -31,6 +31,12 @@ type Config struct {
 	Trackers struct {
 		GitHub struct {
 			BaseURL string `yaml:"base_url"`
+			// AppID and InstallationID select GitHub App installation
+			// auth (the key from VOC_GITHUB_APP_PRIVATE_KEY or
+			// VOC_GITHUB_APP_PRIVATE_KEY_FILE) when VOC_GITHUB_TOKEN is
+			// unset.
+			AppID          int64 `yaml:"app_id"`
+			InstallationID int64 `yaml:"installation_id"`
 		} `yaml:"github"`
 		Jira struct {
 			BaseURL   string `yaml:"base_url"`

@@ -78,7 +78,16 @@ func (g githubTracker) Status(ctx context.Context, repo, key string) (tracker.Re
 func (a *app) tracker() (issueTracker, string, error) {
 	switch a.cfg.Sync.Tracker {
 	case "github":
-		c, err := ghtracker.New(ghtracker.Config{Token: os.Getenv(ghtracker.TokenEnv), BaseURL: a.cfg.Trackers.GitHub.BaseURL})
+		g := a.cfg.Trackers.GitHub
+		cfg := ghtracker.Config{Token: os.Getenv(ghtracker.TokenEnv), BaseURL: g.BaseURL}
+		if cfg.Token == "" && g.AppID != 0 {
+			key, err := githubAppKey()
+			if err != nil {
+				return nil, "", err
+			}
+			cfg.App = &ghtracker.App{ID: g.AppID, InstallationID: g.InstallationID, PrivateKey: key}
+		}
+		c, err := ghtracker.New(cfg)
 		if err != nil {
 			return nil, "", err
 		}
@@ -93,6 +102,22 @@ func (a *app) tracker() (issueTracker, string, error) {
 		return jiraTracker{c}, "jira", nil
 	}
 	return nil, "", nil
+}
+
+// githubAppKey reads the GitHub App's private key from the environment:
+// the PEM itself, or the path of a file holding it.
+func githubAppKey() ([]byte, error) {
+	if v := os.Getenv(ghtracker.AppKeyEnv); v != "" {
+		return []byte(v), nil
+	}
+	if p := os.Getenv(ghtracker.AppKeyFileEnv); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("trackers.github: %s: %w", ghtracker.AppKeyFileEnv, err)
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("trackers.github.app_id is set but neither %s nor %s is", ghtracker.AppKeyEnv, ghtracker.AppKeyFileEnv)
 }
 
 // evidence summarises what makes a topic matter, in steps coarse enough

@@ -56,6 +56,9 @@ type Config struct {
 	// needs read and write access to issues, and push (triage) access for
 	// GitHub to keep the labels voc sets on new issues.
 	Token string
+	// App, when set (and Token is empty), authenticates as a GitHub App
+	// installation, with tokens exchanged and refreshed as they expire.
+	App *App
 	// BaseURL is the REST API root; empty means https://api.github.com/.
 	// For GitHub Enterprise Server use https://HOST/api/v3/.
 	BaseURL string
@@ -83,6 +86,7 @@ type Client struct {
 	tr     *transport
 	policy httpx.Policy
 	token  string
+	app    *appTokens // GitHub App installation auth, when no token
 	now    func() time.Time
 
 	mu    sync.Mutex
@@ -95,8 +99,8 @@ type Client struct {
 // New returns a client for cfg. It makes no request.
 func New(cfg Config) (*Client, error) {
 	token := strings.TrimSpace(cfg.Token)
-	if token == "" {
-		return nil, fmt.Errorf("github: no token (set %s to a personal access token or a GitHub App installation token)", TokenEnv)
+	if token == "" && cfg.App == nil {
+		return nil, fmt.Errorf("github: no token (set %s to a personal access token, or configure a GitHub App installation)", TokenEnv)
 	}
 	base := cfg.BaseURL
 	if base == "" {
@@ -141,7 +145,17 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{policy: policy, token: token, now: time.Now, locks: map[string]*sync.Mutex{}, dropped: map[string]bool{}}
 	c.tr = &transport{base: base2, policy: policy, pace: pace, now: func() time.Time { return c.now() }}
 	hc.Transport = c.tr
-	c.gh = gh.NewClient(&hc).WithAuthToken(token)
+	if token != "" {
+		c.gh = gh.NewClient(&hc).WithAuthToken(token)
+	} else {
+		tokens, err := newAppTokens(*cfg.App, &http.Client{Transport: c.tr, Timeout: hc.Timeout}, u.String(), func() time.Time { return c.now() })
+		if err != nil {
+			return nil, err
+		}
+		c.app = tokens
+		hc.Transport = &appAuth{base: c.tr, tokens: tokens}
+		c.gh = gh.NewClient(&hc)
+	}
 	c.gh.BaseURL = u
 	c.gh.UserAgent = httpx.UserAgent
 	return c, nil
@@ -401,7 +415,11 @@ func (c *Client) fail(what string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return &callError{what: what, err: err, token: c.token}
+	token := c.token
+	if c.app != nil {
+		token = c.app.current()
+	}
+	return &callError{what: what, err: err, token: token}
 }
 
 // describe renders an error from go-github for a person, with a hint for

@@ -630,3 +630,9 @@ func (f *fakeGitHub) comment(w http.ResponseWriter, r *http.Request, repo, num s
 		"performed_via_github_app": nil,
 	})
 }
+
+// clientRetry is the retry policy of test clients: the fake's clock, no
+// jitter.
+func (f *fakeGitHub) clientRetry() httpx.Policy {
+	return httpx.Policy{Sleep: f.clock.Sleep, Rand: func() float64 { return 0 }}
+}
