@@ -43,6 +43,11 @@ type Config struct {
 			Email     string `yaml:"email"`
 			IssueType string `yaml:"issue_type"`
 			BugType   string `yaml:"bug_type"`
+			// Priorities names the Jira priorities of voc's four levels
+			// (most urgent first); empty takes the site's own list.
+			Priorities []string `yaml:"priorities"`
+			// SetPriority false leaves priorities to people (default true).
+			SetPriority *bool `yaml:"set_priority"`
 		} `yaml:"jira"`
 	} `yaml:"trackers"`
 	Sync struct {

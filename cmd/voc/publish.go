@@ -65,7 +65,7 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string, real issu
 		if err != nil {
 			return err
 		}
-		in := tracker.Input{Topic: t, ShowAccountNames: a.cfg.Sync.ShowAccountNames, Weights: weights}
+		in := tracker.Input{Topic: t, ShowAccountNames: a.cfg.Sync.ShowAccountNames, Weights: weights, Rank: e.Rank}
 		if a.strategy != nil {
 			in.Area, _ = a.strategy.Area(t.Area)
 		}

@@ -95,7 +95,7 @@ func (a *app) tracker() (issueTracker, string, error) {
 	case "jira":
 		j := a.cfg.Trackers.Jira
 		c, err := jiratracker.New(jiratracker.Config{BaseURL: j.BaseURL, Email: j.Email, Token: os.Getenv("VOC_JIRA_TOKEN"),
-			IssueType: j.IssueType, BugType: j.BugType})
+			IssueType: j.IssueType, BugType: j.BugType, Priorities: j.Priorities, NoPriority: j.SetPriority != nil && !*j.SetPriority})
 		if err != nil {
 			return nil, "", err
 		}

@@ -789,3 +789,27 @@ func TestWontDoIsCreatedClosedAsNotPlannedOnce(t *testing.T) {
 		t.Fatalf("closed as completed: %+v", res)
 	}
 }
+
+func TestPriorityLabelFollowsTheRank(t *testing.T) {
+	f := newFake(t, testToken, newClock())
+	c := f.client(t)
+	iss := topicIssue("feature-abc", "Gantt chart")
+	iss.Priority = tracker.High
+	mustSync(t, c, iss)
+	f.edit("acme/flow", 1, func(is *fakeIssue) { is.Labels = append(is.Labels, "p1-customer") })
+	if got := f.issues("acme/flow")[0].Labels; !slices.Contains(got, "priority-high") {
+		t.Fatalf("labels %q", got)
+	}
+	// The topic climbs: the label changes in one edit; people's labels stay.
+	iss.Priority = tracker.Highest
+	f.resetLog()
+	res := mustSync(t, c, iss)
+	got := f.issues("acme/flow")[0].Labels
+	if res.Writes != 1 || !slices.Contains(got, "priority-highest") || slices.Contains(got, "priority-high") || !slices.Contains(got, "p1-customer") {
+		t.Fatalf("after the climb: %+v, labels %q", res, got)
+	}
+	f.resetLog()
+	if res := mustSync(t, c, iss); res.Writes != 0 || f.writeCount() != 0 {
+		t.Fatalf("re-run: %+v", res)
+	}
+}

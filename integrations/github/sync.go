@@ -30,7 +30,8 @@ const (
 // none (title, body, labels; the body carries tracker.Marker(iss.Key), which
 // Sync adds if iss.Body lacks it), and otherwise edits, in one request, only
 // what differs: the title, the body (compared ignoring CRLF line ends and
-// trailing white space), and labels of iss that the issue lacks. Labels
+// trailing white space), and labels of iss that the issue lacks, with
+// the label of iss.Priority replacing voc's label of another level. Labels
 // people added on GitHub are kept. The issue's state is changed only for
 // iss.WontDo: an open issue is closed as not planned (a new one is created,
 // then closed), so a recorded decline shows as GitHub's "won't do"; a closed
@@ -92,7 +93,11 @@ func desired(iss tracker.Issue) (wanted, error) {
 	}
 	labels := []string{}
 	seen := map[string]bool{}
-	for _, l := range append([]string{tracker.Label(iss.Key)}, iss.Labels...) {
+	all := append([]string{tracker.Label(iss.Key)}, iss.Labels...)
+	if pl := tracker.PriorityLabel(iss.Priority); pl != "" {
+		all = append(all, pl)
+	}
+	for _, l := range all {
 		l = strings.TrimSpace(l)
 		if l == "" || seen[strings.ToLower(l)] {
 			continue
@@ -264,10 +269,14 @@ func (c *Client) update(ctx context.Context, owner, name, repo, key string, is *
 		req.Body = gh.String(want.body)
 		changed = true
 	}
-	if missing := missingLabels(is, want.labels); len(missing) > 0 {
+	missing := missingLabels(is, want.labels)
+	stale := stalePriorities(is, want.labels)
+	if len(missing) > 0 || len(stale) > 0 {
 		labels := make([]string, 0, len(is.Labels)+len(missing))
 		for _, l := range is.Labels {
-			labels = append(labels, l.GetName())
+			if !stale[strings.ToLower(l.GetName())] {
+				labels = append(labels, l.GetName())
+			}
 		}
 		labels = append(labels, missing...)
 		req.Labels = &labels
@@ -322,6 +331,24 @@ func missingLabels(is *gh.Issue, want []string) []string {
 	}
 	sort.Strings(missing)
 	return missing
+}
+
+// stalePriorities are voc's priority labels on the issue that want does
+// not carry: the priority moved, so the old level's label goes (labels
+// people add are never removed).
+func stalePriorities(is *gh.Issue, want []string) map[string]bool {
+	wanted := map[string]bool{}
+	for _, l := range want {
+		wanted[strings.ToLower(l)] = true
+	}
+	stale := map[string]bool{}
+	for _, p := range tracker.Priorities {
+		pl := strings.ToLower(tracker.PriorityLabel(p))
+		if !wanted[pl] && hasLabel(is, pl) {
+			stale[pl] = true
+		}
+	}
+	return stale
 }
 
 // remote describes a GitHub issue as voc records it.

@@ -109,6 +109,12 @@ type Config struct {
 	// Retry is the retry policy (the zero value is httpx's defaults); tests
 	// replace its Sleep so that nothing really waits.
 	Retry httpx.Policy
+	// Priorities names the Jira priorities of voc's four levels, most
+	// urgent first. Empty means the site's own list (GET priority, which
+	// Jira orders most urgent first), taken from the top.
+	Priorities []string
+	// NoPriority leaves every issue's priority to people.
+	NoPriority bool
 }
 
 // String renders the config with the token masked, so that printing a
@@ -140,6 +146,7 @@ type Client struct {
 	// cloudHost is set for sites that are certainly Jira Cloud, which never
 	// fall back to v2.
 	cloudHost bool
+	prio      priorities
 }
 
 // New checks the config and returns a client. Every missing or bad setting
@@ -195,6 +202,7 @@ func New(cfg Config) (*Client, error) {
 		issueType: issueType,
 		bugType:   strings.TrimSpace(cfg.BugType),
 		cloudHost: isCloudHost(base.Hostname()),
+		prio:      priorities{off: cfg.NoPriority, names: cfg.Priorities},
 	}
 	c.secrets = []string{token, url.QueryEscape(token)}
 	if email != "" {

@@ -67,6 +67,7 @@ type fakeIssue struct {
 	Labels      []string
 	Status      string // a name in statuses_v2.json
 	Resolution  string
+	Priority    string // a name in priorities.json, "" for none
 	Created     time.Time
 }
 
@@ -89,6 +90,7 @@ type fakeTemplates struct {
 	comment     map[string]any // openapi comment_add 201
 	transitions map[string]any // openapi transitions 200
 	statuses    map[string]map[string]any
+	priorities  []map[string]any // go-jira mock: Blocker … Trivial
 }
 
 // fakeWorkflow is the fake's workflow: transition id -> status name.
@@ -129,6 +131,7 @@ func newFake(t testing.TB, wantAuth string, server bool) *fakeJira {
 	loadJSON(t, "issue_create_400.json", &f.tmpl.badRequest)
 	loadJSON(t, "comment_add_201.json", &f.tmpl.comment)
 	loadJSON(t, "transitions_get_200.json", &f.tmpl.transitions)
+	loadJSON(t, "priorities.json", &f.tmpl.priorities)
 	var statuses []map[string]any
 	loadJSON(t, "statuses_v2.json", &statuses)
 	f.tmpl.statuses = map[string]map[string]any{}
@@ -360,6 +363,8 @@ func (f *fakeJira) handle(w http.ResponseWriter, r *http.Request, version, rest 
 		f.searchV2(w, r, version)
 	case rest == "issue" && r.Method == "POST":
 		f.create(w, version, body)
+	case rest == "priority" && r.Method == "GET":
+		writeJSON(w, 200, f.tmpl.priorities)
 	case len(parts) == 2 && parts[0] == "issue":
 		is := f.lookup(parts[1])
 		if is == nil {
@@ -551,6 +556,11 @@ func (f *fakeJira) render(is *fakeIssue, version string, fields []string) map[st
 	proj["self"] = f.srv.URL + "/rest/api/" + version + "/project/" + f.projects[is.Project]
 	fl["project"] = proj
 	fl["issuetype"] = map[string]any{"id": "10001", "name": is.Type, "subtask": false}
+	if p := f.priority(is.Priority); p != nil {
+		fl["priority"] = p
+	} else {
+		delete(fl, "priority")
+	}
 	fl["created"] = is.Created.Format("2006-01-02T15:04:05.000-0700")
 	if fields != nil && !contains(fields, "*all") && !contains(fields, "*navigable") {
 		keep := map[string]any{}
@@ -566,6 +576,16 @@ func (f *fakeJira) render(is *fakeIssue, version string, fields []string) map[st
 	}
 	out["fields"] = fl
 	return out
+}
+
+// priority is the site's priority named name, or nil.
+func (f *fakeJira) priority(name string) map[string]any {
+	for _, p := range f.tmpl.priorities {
+		if p["name"] == name {
+			return p
+		}
+	}
+	return nil
 }
 
 func contains(list []string, s string) bool {
@@ -624,6 +644,9 @@ func (f *fakeJira) create(w http.ResponseWriter, version string, body []byte) {
 			Summary     string          `json:"summary"`
 			Description json.RawMessage `json:"description"`
 			Labels      []string        `json:"labels"`
+			Priority    *struct {
+				Name string `json:"name"`
+			} `json:"priority"`
 		} `json:"fields"`
 	}
 	if err := json.Unmarshal(body, &in); err != nil {
@@ -652,6 +675,9 @@ func (f *fakeJira) create(w http.ResponseWriter, version string, body []byte) {
 			errs["labels"] = "The label '" + l + "' contains spaces which is invalid."
 		}
 	}
+	if in.Fields.Priority != nil && f.priority(in.Fields.Priority.Name) == nil {
+		errs["priority"] = "The priority selected is invalid."
+	}
 	if len(errs) > 0 {
 		out := deepCopy(f.tmpl.badRequest)
 		out["errorMessages"], out["errors"] = []string{}, errs
@@ -659,6 +685,9 @@ func (f *fakeJira) create(w http.ResponseWriter, version string, body []byte) {
 		return
 	}
 	is := f.store(in.Fields.Project.Key, in.Fields.IssueType.Name, in.Fields.Summary, in.Fields.Description, in.Fields.Labels)
+	if in.Fields.Priority != nil {
+		is.Priority = in.Fields.Priority.Name
+	}
 	out := deepCopy(f.tmpl.created)
 	delete(out, "transition") // only present when the create asked for one
 	out["id"], out["key"] = strconv.Itoa(is.ID), is.Key
@@ -699,6 +728,16 @@ func (f *fakeJira) edit(w http.ResponseWriter, is *fakeIssue, version string, bo
 		case "labels":
 			is.Labels = nil
 			_ = json.Unmarshal(raw, &is.Labels)
+		case "priority":
+			var p struct {
+				Name string `json:"name"`
+			}
+			_ = json.Unmarshal(raw, &p)
+			if f.priority(p.Name) == nil {
+				writeJSON(w, 400, errorCollection(nil, map[string]string{"priority": "The priority selected is invalid."}))
+				return
+			}
+			is.Priority = p.Name
 		default:
 			writeJSON(w, 400, errorCollection(nil, map[string]string{name: "Field '" + name + "' cannot be set. It is not on the appropriate screen, or unknown."}))
 			return

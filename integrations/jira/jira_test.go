@@ -807,3 +807,47 @@ func TestWontDoResolutionReadsBothShapes(t *testing.T) {
 		t.Fatalf("duplicate or fixed is no decline: %q", got)
 	}
 }
+
+// The issue's priority follows the topic's rank, mapped onto the site's
+// own priorities (read once, most urgent first); an unchanged rank band
+// writes nothing, and a setting off leaves priorities to people.
+func TestPriorityFollowsTheRank(t *testing.T) {
+	f, c, _ := cloud(t)
+	in := topicInput("feature-abc", "Gantt chart view", voc.KindFeature)
+	in.Rank = 2
+	iss := tracker.Render(in, redact.New())
+	if iss.Priority != tracker.Highest {
+		t.Fatalf("rank 2 is %v", iss.Priority)
+	}
+	sync1(t, c, iss)
+	if is := f.byLabel("voc-feature-abc"); len(is) != 1 || is[0].Priority != "Blocker" {
+		t.Fatalf("issues %+v, want priority Blocker (the site's first)", is)
+	}
+	in.Rank = 3 // same band: nothing to write
+	f.resetCounts()
+	sync1(t, c, tracker.Render(in, redact.New()))
+	if f.writes() != 0 || f.count("GET priority") != 0 {
+		t.Fatalf("same band: calls %v", f.calls)
+	}
+	in.Rank = 12 // medium: the site's third
+	res := sync1(t, c, tracker.Render(in, redact.New()))
+	if is := f.byLabel("voc-feature-abc"); res.Action != tracker.Updated || is[0].Priority != "Major" {
+		t.Fatalf("rank 12: %+v, priority %q", res, is[0].Priority)
+	}
+	if !strings.Contains(f.lastBody("PUT issue/*"), `"priority":{"name":"Major"}`) {
+		t.Fatalf("edit body %s", f.lastBody("PUT issue/*"))
+	}
+
+	off, err := New(Config{BaseURL: f.srv.URL, Email: testEmail, Token: testToken, HTTP: f.srv.Client(), NoPriority: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Rank = 40
+	f.resetCounts()
+	if _, err := off.Sync(context.Background(), tracker.Render(in, redact.New())); err != nil {
+		t.Fatal(err)
+	}
+	if is := f.byLabel("voc-feature-abc"); is[0].Priority != "Major" || f.count("GET priority") != 0 {
+		t.Fatalf("NoPriority changed it: %q, calls %v", is[0].Priority, f.calls)
+	}
+}

@@ -45,6 +45,10 @@ func (c *Client) Sync(ctx context.Context, iss tracker.Issue) (tracker.Result, e
 		return tracker.Result{}, fmt.Errorf("jira: sync topic %s: empty title", key)
 	}
 	want := c.desired(iss)
+	var err error
+	if want.priority, err = c.priorityName(ctx, iss.Priority); err != nil {
+		return tracker.Result{}, fmt.Errorf("topic %s: %w", key, err)
+	}
 
 	found, err := c.find(ctx, key, target)
 	if err != nil {
@@ -94,6 +98,7 @@ type wanted struct {
 	adf       adfNode // the body for v3
 	labels    []string
 	issueType string
+	priority  string // "" leaves the priority alone
 }
 
 func (c *Client) desired(iss tracker.Issue) wanted {
@@ -171,6 +176,9 @@ func (c *Client) diff(found *issueBean, want wanted) *editRequest {
 	if len(add) > 0 {
 		edit.Update = map[string][]labelEditStep{"labels": add}
 	}
+	if want.priority != "" && (found.Fields.Priority == nil || !strings.EqualFold(found.Fields.Priority.Name, want.priority)) {
+		edit.Fields["priority"] = namedBean{Name: want.priority}
+	}
 	if len(edit.Fields) == 0 && len(edit.Update) == 0 {
 		return nil
 	}
@@ -212,6 +220,9 @@ func (c *Client) create(ctx context.Context, key, target string, want wanted) (t
 		Description: c.text(want),
 		Labels:      want.labels,
 	}}
+	if want.priority != "" {
+		req.Fields.Priority = &namedBean{Name: want.priority}
+	}
 	var out createdIssue
 	err := c.call(withBeforeRetry(ctx, check), "POST", c.apiPrefix()+"/issue", req, &out)
 	switch {

@@ -20,7 +20,7 @@ type issueBean struct {
 
 // searchFields are the fields a search asks for (search/jql returns only
 // the id unless told otherwise).
-var searchFields = []string{"summary", "description", "labels", "status", "resolution", "project"}
+var searchFields = []string{"summary", "description", "labels", "status", "resolution", "project", "priority"}
 
 type issueFields struct {
 	Summary string `json:"summary"`
@@ -30,6 +30,7 @@ type issueFields struct {
 	Status      *statusBean     `json:"status"`
 	Resolution  *namedBean      `json:"resolution"`
 	Project     *projectBean    `json:"project"`
+	Priority    *namedBean      `json:"priority"`
 }
 
 type statusBean struct {
@@ -79,6 +80,7 @@ type createFields struct {
 	Summary     string      `json:"summary"`
 	Description any         `json:"description,omitempty"`
 	Labels      []string    `json:"labels,omitempty"`
+	Priority    *namedBean  `json:"priority,omitempty"`
 }
 
 type createRequest struct {

@@ -47,6 +47,9 @@ type Input struct {
 	ShowAccountNames bool
 	MaxQuotes        int
 	Weights          string // how the score is computed, for the explanation
+	// Rank is the topic's place in the open backlog (1 = top), which sets
+	// the issue's priority; 0 means unknown (no priority is set).
+	Rank int
 }
 
 // Issue is a rendered tracker issue.
@@ -61,6 +64,9 @@ type Issue struct {
 	// sees the documented "no" next to the work. An issue already closed
 	// stays as it is.
 	WontDo bool
+	// Priority is the level the tracker's priority is kept at; NoPriority
+	// leaves it alone.
+	Priority Priority
 }
 
 // Marker is the hidden line that ties an issue to its topic, so that a
@@ -96,6 +102,10 @@ func Render(in Input, r Redactor) Issue {
 		fmt.Fprintf(&b, "_%s_\n\n", in.Weights)
 	}
 	fmt.Fprintf(&b, "| | |\n|---|---|\n")
+	prio := PriorityFor(in.Rank, t.Status)
+	if prio != NoPriority {
+		fmt.Fprintf(&b, "| Priority | %s (%s of the open backlog) |\n", prio, map[Priority]string{Highest: "top 3", High: "top 10", Medium: "top 30", Low: "below the top 30"}[prio])
+	}
 	fmt.Fprintf(&b, "| Affected accounts | %d |\n", t.Accounts)
 	fmt.Fprintf(&b, "| Their revenue (MRR) | %s |\n", voc.FormatMoney(t.MRR, t.Currency))
 	fmt.Fprintf(&b, "| Asks | %d |\n", t.Items)
@@ -171,7 +181,7 @@ func Render(in Input, r Redactor) Issue {
 	if in.Area.JiraProject != "" {
 		target = in.Area.JiraProject
 	}
-	return Issue{Key: t.Key, Title: r.Redact(t.Title), Body: r.Redact(b.String()), Labels: labels, Target: target, WontDo: declined}
+	return Issue{Key: t.Key, Title: r.Redact(t.Title), Body: r.Redact(b.String()), Labels: labels, Target: target, WontDo: declined, Priority: prio}
 }
 
 func breakdownText(b voc.Breakdown) string {
