@@ -119,21 +119,36 @@ func labelObjs(names []string) []map[string]any {
 	return out
 }
 
+// githubWorkspace runs the demo into a new folder and writes a config
+// there that syncs its store to the fake GitHub f, with syncYAML (indented
+// lines of the sync: section) added. It returns the folder and the config.
+func githubWorkspace(t *testing.T, f *fakeGitHub, syncYAML string) (dir, cfgPath string) {
+	t.Helper()
+	t.Setenv("VOC_GITHUB_TOKEN", "ghp_testtoken")
+	dir = t.TempDir()
+	if code, _, errs := runVoc(t, "demo", "--dir", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	strategy, err := os.ReadFile(filepath.Join("..", "..", "examples", "acme", "strategy.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf("db: voc.db\nstrategy: strategy.yaml\nsync:\n  tracker: github\n%strackers:\n  github:\n    base_url: %s/api/v3/\n", syncYAML, f.srv.URL)
+	cfgPath = filepath.Join(dir, "voc.yaml")
+	for path, b := range map[string][]byte{filepath.Join(dir, "strategy.yaml"): strategy, cfgPath: []byte(cfg)} {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, cfgPath
+}
+
 // TestSyncToGitHub syncs the example's backlog to a fake GitHub: issues are
 // created once, a re-run writes nothing, and closing an issue ships its
 // topic.
 func TestSyncToGitHub(t *testing.T) {
 	f := newFakeGitHub(t)
-	t.Setenv("VOC_GITHUB_TOKEN", "ghp_testtoken")
-	dir := t.TempDir()
-	if code, _, errs := runVoc(t, "demo", "--dir", dir); code != 0 {
-		t.Fatal(errs)
-	}
-	strategy, _ := os.ReadFile(filepath.Join("..", "..", "examples", "acme", "strategy.yaml"))
-	os.WriteFile(filepath.Join(dir, "strategy.yaml"), strategy, 0o644)
-	cfg := fmt.Sprintf("db: voc.db\nstrategy: strategy.yaml\nsync:\n  tracker: github\n  min_score: 300\ntrackers:\n  github:\n    base_url: %s/api/v3/\n", f.srv.URL)
-	cfgPath := filepath.Join(dir, "voc.yaml")
-	os.WriteFile(cfgPath, []byte(cfg), 0o644)
+	dir, cfgPath := githubWorkspace(t, f, "  min_score: 300\n")
 
 	code, out, errs := runVoc(t, "sync", "--config", cfgPath, "--limit", "2")
 	if code != 0 || f.writes != 2 || !strings.Contains(out, "beyond --limit") {
@@ -197,17 +212,8 @@ func TestSyncToGitHub(t *testing.T) {
 // write nothing, and voc's own close does not echo back as a change.
 func TestSyncRecordsDeclines(t *testing.T) {
 	f := newFakeGitHub(t)
-	t.Setenv("VOC_GITHUB_TOKEN", "ghp_testtoken")
-	dir := t.TempDir()
-	if code, _, errs := runVoc(t, "demo", "--dir", dir); code != 0 {
-		t.Fatal(errs)
-	}
-	strategy, _ := os.ReadFile(filepath.Join("..", "..", "examples", "acme", "strategy.yaml"))
-	os.WriteFile(filepath.Join(dir, "strategy.yaml"), strategy, 0o644)
 	// A threshold no open topic reaches: only the declines are synced.
-	cfg := fmt.Sprintf("db: voc.db\nstrategy: strategy.yaml\nsync:\n  tracker: github\n  min_score: 1e9\n  record_declines: true\ntrackers:\n  github:\n    base_url: %s/api/v3/\n", f.srv.URL)
-	cfgPath := filepath.Join(dir, "voc.yaml")
-	os.WriteFile(cfgPath, []byte(cfg), 0o644)
+	_, cfgPath := githubWorkspace(t, f, "  min_score: 1e9\n  record_declines: true\n")
 	_, out, _ := runVoc(t, "backlog", "--config", cfgPath, "--format", "json", "--status", "declined")
 	var declined []backlogEntry
 	json.Unmarshal([]byte(out), &declined)

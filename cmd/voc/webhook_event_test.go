@@ -7,12 +7,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/voc-dev/voc"
@@ -24,15 +21,7 @@ import (
 // with GitHub's resolution once, and the redelivery changes nothing.
 func TestGitHubWebhookDeclinesOnce(t *testing.T) {
 	f := newFakeGitHub(t)
-	t.Setenv("VOC_GITHUB_TOKEN", "ghp_testtoken")
-	dir := t.TempDir()
-	if code, _, errs := runVoc(t, "demo", "--dir", dir); code != 0 {
-		t.Fatal(errs)
-	}
-	strategy, _ := os.ReadFile(filepath.Join("..", "..", "examples", "acme", "strategy.yaml"))
-	os.WriteFile(filepath.Join(dir, "strategy.yaml"), strategy, 0o644)
-	cfgPath := filepath.Join(dir, "voc.yaml")
-	os.WriteFile(cfgPath, []byte(fmt.Sprintf("db: voc.db\nstrategy: strategy.yaml\nsync:\n  tracker: github\n  min_score: 600\ntrackers:\n  github:\n    base_url: %s/api/v3/\n", f.srv.URL)), 0o644)
+	_, cfgPath := githubWorkspace(t, f, "  min_score: 600\n")
 	if code, out, errs := runVoc(t, "sync", "--config", cfgPath); code != 0 {
 		t.Fatalf("sync: %s %s", out, errs)
 	}
