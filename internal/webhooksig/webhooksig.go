@@ -1,6 +1,7 @@
-// Package webhooksig checks the "sha256=<hex HMAC-SHA256 of the raw body>"
-// signatures that GitHub (X-Hub-Signature-256) and Jira (X-Hub-Signature)
-// put on webhook deliveries.
+// Package webhooksig checks the signatures senders put on webhook
+// deliveries: "sha256=<hex HMAC-SHA256 of the raw body>" from GitHub
+// (X-Hub-Signature-256) and Jira (X-Hub-Signature), Zendesk's base64
+// HMAC-SHA256 of timestamp and body, and Intercom's "sha1=" HMAC-SHA1.
 package webhooksig
 
 import (
