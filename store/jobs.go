@@ -15,7 +15,7 @@ import (
 // jobs that must happen at most once, such as posting a digest.
 func (s *Store) ClaimJob(ctx context.Context, job string, due time.Time, owner string, lease time.Duration, retake bool) (bool, error) {
 	now := time.Now().UTC()
-	due = due.UTC().Truncate(time.Second)
+	due = due.UTC().Truncate(time.Millisecond)
 	res, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO job_runs (job, due_at, owner, state, lease_until, started_at)
 		VALUES (?, ?, ?, 'running', ?, ?) ON CONFLICT (job, due_at) DO NOTHING`), job, due, owner, now.Add(lease), now)
 	if err != nil {
@@ -50,7 +50,7 @@ func (s *Store) FinishJob(ctx context.Context, job string, due time.Time, owner 
 }
 
 func (s *Store) jobUpdate(ctx context.Context, job string, due time.Time, owner, q string, args ...any) error {
-	args = append(args, job, due.UTC().Truncate(time.Second), owner)
+	args = append(args, job, due.UTC().Truncate(time.Millisecond), owner)
 	res, err := s.db.ExecContext(ctx, s.db.Rebind(q), args...)
 	if err != nil {
 		return fmt.Errorf("store: job %s: %w", job, err)
