@@ -16,7 +16,6 @@ import (
 	"time"
 )
 
-
 func sign256(secret string, body []byte) string {
 	m := hmac.New(sha256.New, []byte(secret))
 	m.Write(body)
