@@ -115,7 +115,7 @@ func Build(d Digest) ([]slack.Block, string) {
 	more := safeURL(d.MoreURL)
 	since := ""
 	if d.Since != "" {
-		since = " since " + escape(clip(d.Since, 40))
+		since = " since " + escClip(d.Since, 40)
 	}
 	top := &list{heading: "Top of the backlog, and why they rank there", noun: "topics", n: len(d.Top),
 		render: func(i int) item { return topItem(i, d.Top[i]) }}
@@ -257,8 +257,8 @@ func moreLine(rest int, noun, more string) string {
 }
 
 func topItem(i int, e Entry) item {
-	title, facts := escape(clip(e.Title, titleLen)), facts(e)
-	why := escape(clip(e.Why, noteLen))
+	title, facts := escClip(e.Title, titleLen), facts(e)
+	why := escClip(e.Why, noteLen)
 	id := strconv.FormatInt(e.TopicID, 10)
 	return item{
 		blocks: []slack.Block{
@@ -273,31 +273,31 @@ func topItem(i int, e Entry) item {
 }
 
 func newItem(e Entry) item {
-	s := escape(clip(e.Title, titleLen))
+	s := escClip(e.Title, titleLen)
 	rest := facts(e)
 	if e.FirstSeen != "" {
-		rest += " · first seen " + escape(clip(e.FirstSeen, 40))
+		rest += " · first seen " + escClip(e.FirstSeen, 40)
 	}
 	return item{line: fmt.Sprintf("• *%s* · %s", s, rest), plain: fmt.Sprintf("- %s · %s\n", s, rest)}
 }
 
 func risingItem(e Entry) item {
-	s := escape(clip(e.Title, titleLen))
+	s := escClip(e.Title, titleLen)
 	rest := fmt.Sprintf("%+.0f%% week over week", 100*e.Growth)
 	if e.Trend != "" {
-		rest += " (" + escape(clip(e.Trend, noteLen)) + ")"
+		rest += " (" + escClip(e.Trend, noteLen) + ")"
 	}
 	rest += " · " + facts(e)
 	return item{line: fmt.Sprintf("• *%s* · %s", s, rest), plain: fmt.Sprintf("- %s · %s\n", s, rest)}
 }
 
 func declinedItem(e Entry) item {
-	s := escape(clip(e.Title, titleLen))
-	ng := strings.ReplaceAll(escape(clip(e.NonGoal, 60)), "`", "'")
-	why := escape(clip(e.Rationale, noteLen))
+	s := escClip(e.Title, titleLen)
+	ng := strings.ReplaceAll(escClip(e.NonGoal, 60), "`", "'")
+	why := escClip(e.Rationale, noteLen)
 	who := fmt.Sprintf("%d accounts", e.Accounts)
 	if e.MRR != "" {
-		who += ", " + escape(clip(e.MRR, 40)) + " MRR"
+		who += ", " + escClip(e.MRR, 40) + " MRR"
 	}
 	return item{
 		line:  fmt.Sprintf("• *%s* (%s)\n    Non-goal `%s`: %s", s, who, ng, why),
@@ -309,11 +309,11 @@ func declinedItem(e Entry) item {
 func facts(e Entry) string {
 	var parts []string
 	if e.Kind != "" {
-		parts = append(parts, escape(clip(e.Kind, 40)))
+		parts = append(parts, escClip(e.Kind, 40))
 	}
-	parts = append(parts, escape(orNone(clip(e.Area, 60))), fmt.Sprintf("%d accounts", e.Accounts))
+	parts = append(parts, escClip(orNone(e.Area), 60), fmt.Sprintf("%d accounts", e.Accounts))
 	if e.MRR != "" {
-		parts = append(parts, escape(clip(e.MRR, 40))+" MRR")
+		parts = append(parts, escClip(e.MRR, 40)+" MRR")
 	}
 	return strings.Join(parts, " · ")
 }
@@ -436,4 +436,24 @@ func safeURL(u string) string {
 		return ""
 	}
 	return escape(u)
+}
+
+// escClip escapes s for mrkdwn and clips the result to n UTF-16 code units,
+// never splitting an entity, so that limits hold however much of s escapes.
+func escClip(s string, n int) string {
+	e := escape(s)
+	if textLen(e) <= n {
+		return e
+	}
+	var b strings.Builder
+	used := 0
+	for _, r := range s {
+		piece := escape(string(r))
+		if used+textLen(piece) > n-1 {
+			break
+		}
+		b.WriteString(piece)
+		used += textLen(piece)
+	}
+	return b.String() + "…"
 }

@@ -46,7 +46,7 @@ const (
 // tell (linked to their conversations, with their account owners) and a
 // context block quoting each distinct reply draft.
 func shippedItem(s Shipped, more string) item {
-	title := escape(clip(s.Title, titleLen))
+	title := escClip(s.Title, titleLen)
 	n := fmt.Sprintf("%d customers to tell", len(s.Tell))
 	if len(s.Tell) == 1 {
 		n = "1 customer to tell"
@@ -101,12 +101,12 @@ func shippedItem(s Shipped, more string) item {
 
 // tellLine renders one customer to tell, as mrkdwn and as plain text.
 func tellLine(t Tell) (string, string) {
-	label := escape(clip(strings.TrimSpace(t.Customer), 80))
+	label := escClip(strings.TrimSpace(t.Customer), 80)
 	if label == "" {
 		label = "a customer"
 	}
 	if a := strings.TrimSpace(t.Account); a != "" && a != strings.TrimSpace(t.Customer) {
-		label += " (" + escape(clip(a, 80)) + ")"
+		label += " (" + escClip(a, 80) + ")"
 	}
 	mk, plain := label, label
 	u := safeURL(t.ConversationURL)
@@ -117,7 +117,7 @@ func tellLine(t Tell) (string, string) {
 		mk += " · owner " + o
 		plain += " · owner " + o
 	}
-	if l := escape(clip(strings.TrimSpace(t.Lang), 12)); l != "" {
+	if l := escClip(strings.TrimSpace(t.Lang), 12); l != "" {
 		mk += " · " + l
 		plain += " · " + l
 	}
@@ -136,7 +136,7 @@ func owner(o string) string {
 	if slackUserID.MatchString(o) {
 		return "<@" + o + ">"
 	}
-	return escape(clip(o, 80))
+	return escClip(o, 80)
 }
 
 type draft struct{ lang, text string }
@@ -155,7 +155,7 @@ func drafts(s Shipped) []draft {
 			continue
 		}
 		seen[text] = true
-		out = append(out, draft{lang: escape(clip(strings.TrimSpace(t.Lang), 12)), text: escape(clip(text, draftLen))})
+		out = append(out, draft{lang: escClip(strings.TrimSpace(t.Lang), 12), text: escClip(text, draftLen)})
 	}
 	return out
 }

@@ -116,7 +116,7 @@ func bigDigest(title func(kind string, i int) string) Digest {
 // longFields puts 5,000 characters of hostile text into every string the
 // caller controls.
 func longFields(d Digest) Digest {
-	long := func(s string) string { return s + " <b>&" + strings.Repeat("長", 5000) }
+	long := func(s string) string { return s + " <b>&" + strings.Repeat("&長>", 2000) }
 	d.Product, d.Date, d.Since, d.MoreURL = long(d.Product), long(d.Date), long(d.Since), long(d.MoreURL)
 	fix := func(e *Entry) {
 		e.Kind, e.Area, e.MRR, e.FirstSeen, e.NonGoal = long(e.Kind), long(e.Area), long(e.MRR), long(e.FirstSeen), long(e.NonGoal)
@@ -162,8 +162,11 @@ func TestBuildKeepsWithinSlackLimits(t *testing.T) {
 		"japanese": bigDigest(func(k string, i int) string {
 			return fmt.Sprintf("%s %d 請求書のCSV出力%s", k, i, strings.Repeat("日本語の長いタイトル", 500))
 		}),
-		"emoji":        bigDigest(func(k string, i int) string { return fmt.Sprintf("%s %d %s", k, i, strings.Repeat("🚀", 5000)) }),
-		"every field":  longFields(bigDigest(func(k string, i int) string { return fmt.Sprintf("%s %d <script>", k, i) })),
+		"emoji":       bigDigest(func(k string, i int) string { return fmt.Sprintf("%s %d %s", k, i, strings.Repeat("🚀", 5000)) }),
+		"every field": longFields(bigDigest(func(k string, i int) string { return fmt.Sprintf("%s %d <script>", k, i) })),
+		"ampersands": longFields(bigDigest(func(k string, i int) string {
+			return fmt.Sprintf("%s %d %s", k, i, strings.Repeat("&", 5000))
+		})),
 		"many entries": shortEntries(),
 	}
 	for name, d := range cases {
@@ -452,5 +455,26 @@ func TestWriteDryRun(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(tp); string(got) != text {
 		t.Fatal("digest.txt differs from the text rendering")
+	}
+}
+
+func TestClipCountsUTF16AndKeepsEntitiesWhole(t *testing.T) {
+	tests := []struct {
+		name, got, want string
+	}{
+		{"short", clip("abc", 3), "abc"},
+		{"ascii", clip("abcdef", 4), "abc…"},
+		{"japanese", clip("日本語の文章", 4), "日本語…"},
+		{"emoji count two", clip("🚀🚀🚀", 4), "🚀…"},
+		{"entities whole", escClip(strings.Repeat("&", 100), 12), "&amp;&amp;…"},
+		{"escape fits", escClip("a<b", 6), "a&lt;b"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+	if n := textLen("🚀日a"); n != 4 {
+		t.Errorf("textLen = %d, want 4", n)
 	}
 }
