@@ -41,13 +41,20 @@ func ParseIssueEvent(secret string, r *http.Request) (ev IssueEvent, ok bool, er
 	if r.Header.Get("X-GitHub-Event") != "issues" {
 		return ev, false, nil
 	}
+	ev, err = DecodeIssueEvent(body)
+	return ev, err == nil, err
+}
+
+// DecodeIssueEvent reads the body of an "issues" delivery whose signature
+// was verified already (by the webhook intake, before it was queued).
+func DecodeIssueEvent(body []byte) (ev IssueEvent, err error) {
 	parsed, err := gh.ParseWebHook("issues", body)
 	if err != nil {
-		return ev, false, fmt.Errorf("github webhook: issues event: %w", err)
+		return ev, fmt.Errorf("github webhook: issues event: %w", err)
 	}
 	e, isIssues := parsed.(*gh.IssuesEvent)
 	if !isIssues || e.Issue == nil || e.Repo == nil {
-		return ev, false, errors.New("github webhook: issues event without an issue or repository")
+		return ev, errors.New("github webhook: issues event: issue or repository: missing")
 	}
 	ev.Action = e.GetAction()
 	for _, l := range e.Issue.Labels {
@@ -63,5 +70,5 @@ func ParseIssueEvent(secret string, r *http.Request) (ev IssueEvent, ok bool, er
 			ev.Remote.State = tracker.StateWontDo
 		}
 	}
-	return ev, true, nil
+	return ev, nil
 }

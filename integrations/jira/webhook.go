@@ -45,6 +45,13 @@ func ParseIssueEvent(secret, baseURL string, r *http.Request) (ev IssueEvent, ok
 	if !VerifyWebhook(secret, r.Header.Get("X-Hub-Signature"), body) {
 		return ev, false, ErrBadSignature
 	}
+	return DecodeIssueEvent(body, baseURL)
+}
+
+// DecodeIssueEvent reads the body of a delivery whose signature was
+// verified already (by the webhook intake, before it was queued).
+// Deliveries that are not issue events return ok false.
+func DecodeIssueEvent(body []byte, baseURL string) (ev IssueEvent, ok bool, err error) {
 	var d struct {
 		WebhookEvent string     `json:"webhookEvent"`
 		Issue        *issueBean `json:"issue"`
