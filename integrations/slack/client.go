@@ -119,6 +119,9 @@ func (c *Client) Post(ctx context.Context, channel, threadTS string, blocks []sl
 		opts = append(opts, slack.MsgOptionTS(threadTS))
 	}
 	var ts string
+	if c.token == "" {
+		return "", c.wrap("chat.postMessage", target, errNoToken, 0)
+	}
 	err := c.retry(ctx, "chat.postMessage", target, channel, func() error {
 		var err error
 		_, ts, err = c.api.PostMessageContext(ctx, channel, opts...)
@@ -177,9 +180,6 @@ var errNoToken = errors.New("no bot token (set VOC_SLACK_TOKEN)")
 // retry runs call, waiting out and retrying HTTP 429s; with a channel it
 // also paces the calls to that channel.
 func (c *Client) retry(ctx context.Context, method, target, channel string, call func() error) error {
-	if c.token == "" && method != "response_url" {
-		return c.wrap(method, target, errNoToken, 0)
-	}
 	for attempt := 1; ; attempt++ {
 		if channel != "" {
 			if err := c.pace(ctx, channel); err != nil {

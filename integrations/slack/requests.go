@@ -244,7 +244,7 @@ func ParseInteraction(body []byte) (Request, error) {
 		if !isTS(r.MessageTS) {
 			return Request{}, fmt.Errorf("slack interaction: message.ts %q: not a Slack timestamp", r.MessageTS)
 		}
-		return r, need(r, "trigger_id")
+		return r, needTrigger(r)
 	case slack.InteractionTypeViewSubmission:
 		return viewSubmission(r, &ic)
 	case "":
@@ -280,7 +280,7 @@ func blockAction(r Request, ic *slack.InteractionCallback) (Request, error) {
 	if r.ThreadTS == r.MessageTS {
 		r.ThreadTS = ""
 	}
-	return r, need(r, "trigger_id")
+	return r, needTrigger(r)
 }
 
 func viewSubmission(r Request, ic *slack.InteractionCallback) (Request, error) {
@@ -333,9 +333,11 @@ func stateValue(ic *slack.InteractionCallback, block, input string) (string, err
 	return "", fmt.Errorf("slack interaction: view.state.values.%s.%s: missing", block, input)
 }
 
-func need(r Request, field string) error {
+// needTrigger refuses a button or shortcut without a trigger_id: it is the
+// request's dedup key, and what opens a dialog.
+func needTrigger(r Request) error {
 	if r.TriggerID == "" {
-		return fmt.Errorf("slack interaction: %s: missing", field)
+		return errors.New("slack interaction: trigger_id: missing")
 	}
 	return nil
 }

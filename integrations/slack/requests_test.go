@@ -139,11 +139,11 @@ func TestParseCommand(t *testing.T) {
 		Channel: "G8PSS9T3V", User: "U2CERLKJA", TriggerID: "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c",
 		ResponseURL: "https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN"}
 	for text, want := range map[string][2]string{
-		"bug the export hangs":              {KindBug, "the export hangs"},
-		"Feature  dark mode, please ":       {KindFeature, "dark mode, please"},
-		"no on-premise install":             {KindOutOfScope, "on-premise install"},
+		"bug the export hangs":             {KindBug, "the export hangs"},
+		"Feature  dark mode, please ":      {KindFeature, "dark mode, please"},
+		"no on-premise install":            {KindOutOfScope, "on-premise install"},
 		"bug CSV & <b> \"quoted\" ünïcödé": {KindBug, "CSV & <b> \"quoted\" ünïcödé"},
-		"feature 請求書をCSVで出力したい":          {KindFeature, "請求書をCSVで出力したい"},
+		"feature 請求書をCSVで出力したい":            {KindFeature, "請求書をCSVで出力したい"},
 	} {
 		got, err := ParseCommand(commandBody(t, text))
 		if err != nil {
