@@ -14,6 +14,9 @@ type Account struct {
 	Currency    string    `json:"currency,omitempty" db:"currency"`
 	Seats       int       `json:"seats,omitempty" db:"seats"`
 	Segment     string    `json:"segment,omitempty" db:"segment"`
+	// Owner is who at the team looks after the account (a name, an e-mail
+	// or a Slack user ID), told when something the account asked for ships.
+	Owner string `json:"owner,omitempty" db:"owner"`
 	RenewalDate time.Time `json:"renewal_date,omitzero"`
 	// Origin says where the account came from: "file" for an accounts file
 	// (the team's own record, which wins), else the source that reported it

@@ -12,7 +12,9 @@ import (
 type Job struct {
 	Name  string
 	Every time.Duration
-	Run   func(ctx context.Context, due time.Time) error
+	// Offset shifts the due times: Every 24h with Offset 9h is 09:00 UTC.
+	Offset time.Duration
+	Run    func(ctx context.Context, due time.Time) error
 	// AtMostOnce jobs are never repeated for a due time, even when the
 	// server that took them died mid-run (a digest must not post twice);
 	// the others are taken over once the dead server's lease lapses.
@@ -49,7 +51,7 @@ func (s *Server) schedule(stop, workCtx context.Context) {
 		now := time.Now().UTC()
 		for i, j := range s.jobs {
 			st := &states[i]
-			due := now.Truncate(j.Every)
+			due := now.Add(-j.Offset).Truncate(j.Every).Add(j.Offset)
 			if st.running || !due.After(st.due) || now.Before(st.retryAt) {
 				continue
 			}

@@ -25,11 +25,12 @@ type accountRow struct {
 	RenewalDate string `db:"renewal_date"`
 	ContentHash string `db:"content_hash"`
 	Origin      string `db:"origin"`
+	Owner       string `db:"owner" json:",omitempty"`
 }
 
 func toAccountRow(a voc.Account) accountRow {
 	r := accountRow{ID: a.ID, Name: a.Name, Domains: strings.ToLower(strings.Join(a.Domains, ";")),
-		Plan: a.Plan, MRR: a.MRR, Currency: a.Currency, Seats: a.Seats, Segment: a.Segment}
+		Plan: a.Plan, MRR: a.MRR, Currency: a.Currency, Seats: a.Seats, Segment: a.Segment, Owner: a.Owner}
 	if !a.RenewalDate.IsZero() {
 		r.RenewalDate = a.RenewalDate.Format(time.DateOnly)
 	}
@@ -38,7 +39,7 @@ func toAccountRow(a voc.Account) accountRow {
 }
 
 func (r accountRow) account() voc.Account {
-	a := voc.Account{ID: r.ID, Name: r.Name, Plan: r.Plan, MRR: r.MRR, Currency: r.Currency, Seats: r.Seats, Segment: r.Segment, Origin: r.Origin}
+	a := voc.Account{ID: r.ID, Name: r.Name, Plan: r.Plan, MRR: r.MRR, Currency: r.Currency, Seats: r.Seats, Segment: r.Segment, Origin: r.Origin, Owner: r.Owner}
 	if r.Domains != "" {
 		a.Domains = strings.Split(r.Domains, ";")
 	}
@@ -78,15 +79,15 @@ func upsertAccounts(ctx context.Context, tx *sqlx.Tx, accounts []voc.Account, or
 		err := tx.GetContext(ctx, &old, tx.Rebind(`SELECT content_hash, origin FROM accounts WHERE id = ?`), r.ID)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			_, err = tx.NamedExecContext(ctx, `INSERT INTO accounts (id, name, domains, plan, mrr, currency, seats, segment, renewal_date, content_hash, origin)
-				VALUES (:id, :name, :domains, :plan, :mrr, :currency, :seats, :segment, :renewal_date, :content_hash, :origin)`, r)
+			_, err = tx.NamedExecContext(ctx, `INSERT INTO accounts (id, name, domains, plan, mrr, currency, seats, segment, renewal_date, content_hash, origin, owner)
+				VALUES (:id, :name, :domains, :plan, :mrr, :currency, :seats, :segment, :renewal_date, :content_hash, :origin, :owner)`, r)
 			c.New++
 		case err != nil:
 		case old.Hash == r.ContentHash, old.Origin == OriginFile && origin != OriginFile:
 			c.Unchanged++
 		default:
 			_, err = tx.NamedExecContext(ctx, `UPDATE accounts SET name = :name, domains = :domains, plan = :plan, mrr = :mrr,
-				currency = :currency, seats = :seats, segment = :segment, renewal_date = :renewal_date, content_hash = :content_hash, origin = :origin
+				currency = :currency, seats = :seats, segment = :segment, renewal_date = :renewal_date, content_hash = :content_hash, origin = :origin, owner = :owner
 				WHERE id = :id`, r)
 			c.Updated++
 		}

@@ -178,3 +178,13 @@ func (s *Store) Complaints(ctx context.Context, since time.Time) ([]Complaint, e
 	}
 	return out, nil
 }
+
+// ConversationItems returns the items found in one conversation, in order.
+func (s *Store) ConversationItems(ctx context.Context, source, externalID string) ([]ItemRow, error) {
+	var rows []ItemRow
+	err := s.db.SelectContext(ctx, &rows, s.db.Rebind(itemRowSelect+` WHERE c.source = ? AND c.external_id = ? ORDER BY i.seq`), source, externalID)
+	if err != nil {
+		return nil, fmt.Errorf("store: items of %s conversation %s: %w", source, externalID, err)
+	}
+	return fixTimes(rows), nil
+}

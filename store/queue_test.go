@@ -253,3 +253,36 @@ func TestJobRetakeAfterCrash(t *testing.T) {
 		}
 	})
 }
+
+func TestWithLockExcludesOtherServers(t *testing.T) {
+	a, b := twoStores(t, true)
+	ctx := context.Background()
+	var mu sync.Mutex
+	inside, maxInside := 0, 0
+	var wg sync.WaitGroup
+	for i := range 6 {
+		s := []*Store{a, b}[i%2]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := s.WithLock(ctx, "rank", func() error {
+				mu.Lock()
+				inside++
+				maxInside = max(maxInside, inside)
+				mu.Unlock()
+				time.Sleep(20 * time.Millisecond)
+				mu.Lock()
+				inside--
+				mu.Unlock()
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if maxInside != 1 {
+		t.Fatalf("%d holders of the lock at once", maxInside)
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/voc-dev/voc"
@@ -30,6 +32,19 @@ type app struct {
 	log      *slog.Logger
 	// syncLimit caps how many topics one sync handles (0: all).
 	syncLimit int
+	// trackerHTTP, when set, is the HTTP client trackers are reached
+	// with (voc serve counts their calls through it).
+	trackerHTTP *http.Client
+	// pipe serialises the stages that rewrite topics within a process;
+	// store.WithLock does it across servers.
+	pipe sync.Mutex
+}
+
+// locked runs fn as the one pipeline run of every process on the store.
+func (a *app) locked(ctx context.Context, fn func() error) error {
+	a.pipe.Lock()
+	defer a.pipe.Unlock()
+	return a.st.WithLock(ctx, "pipeline", fn)
 }
 
 func openApp(ctx context.Context, e *env, cfg *Config) (*app, error) {

@@ -69,6 +69,7 @@ type Config struct {
 		Top     int    `yaml:"top"`
 		URL     string `yaml:"url"`
 	} `yaml:"digest"`
+	Serve ServeConfig `yaml:"serve"`
 
 	// FS is where relative paths of sources and strategy are read from: the
 	// config file's folder, or the example bundled in the binary.
@@ -237,7 +238,7 @@ func (c *Config) validate() error {
 	if c.Digest.Top < 0 {
 		return fmt.Errorf("digest.top: must not be negative")
 	}
-	return nil
+	return c.Serve.validate()
 }
 
 // path resolves a path from the config against the config's folder.

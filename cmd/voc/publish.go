@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/voc-dev/voc"
-	"github.com/voc-dev/voc/integrations/slack"
 	"github.com/voc-dev/voc/integrations/tracker"
 	"github.com/voc-dev/voc/prioritizer"
 	"github.com/voc-dev/voc/store"
@@ -139,43 +138,3 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string, real issu
 	return a.pullStatus(ctx, w, real, kind)
 }
 
-// digest writes the Slack digest in dry-run mode.
-func (a *app) digest(ctx context.Context, w io.Writer, dir string) error {
-	entries, err := a.backlog(ctx)
-	if err != nil {
-		return err
-	}
-	stats, err := a.st.Stats(ctx, time.Time{})
-	if err != nil {
-		return err
-	}
-	d := slack.Digest{Product: "voc", Date: time.Now().UTC().Format(time.DateOnly), MoreURL: a.cfg.Digest.URL,
-		Complaints: stats.ByFault[voc.FaultService] + stats.ByFault[voc.FaultCustomer] + stats.ByFault[voc.FaultUnclear],
-		Unclear:    stats.ByFault[voc.FaultUnclear], TotalTopics: len(entries)}
-	if a.strategy != nil && a.strategy.Product != "" {
-		d.Product = a.strategy.Product
-	}
-	for _, e := range entries {
-		se := slack.Entry{Rank: e.Rank, TopicID: e.ID, Title: a.redactor.Redact(e.Title), Kind: string(e.Kind), Area: e.Area, Score: e.Score,
-			Why: breakdownLine(e.Breakdown), Accounts: e.Accounts, MRR: voc.FormatMoney(e.MRR, e.Currency)}
-		if e.Status == voc.StatusDeclined {
-			d.TotalDeclined++
-			if e.Decision != nil {
-				se.NonGoal, se.Rationale = e.Decision.NonGoal, e.Decision.Reason
-			}
-			d.Declined = append(d.Declined, se)
-			continue
-		}
-		d.TotalOpen++
-		if len(d.Top) < a.cfg.Digest.Top {
-			d.Top = append(d.Top, se)
-		}
-	}
-	blocks, text := slack.Build(d)
-	jp, tp, err := slack.WriteDryRun(dir, a.cfg.Digest.Channel, blocks, text)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "digest (dry run): %d blocks for %s; wrote %s and %s\n", len(blocks), a.cfg.Digest.Channel, jp, tp)
-	return nil
-}

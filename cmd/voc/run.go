@@ -59,6 +59,7 @@ func commands() []command {
 		{"eval", "--data FILE.csv [--model MODEL] [--cv K] [--format text|json]", "score a model, or cross-validate training, on a labelled file", cmdEval},
 		{"predict", "--data FILE.csv [--model MODEL]", "print one predicted label per row of a file", cmdPredict},
 		{"eval-clusters", "--data FILE.csv [--format text|json] [--out FILE.csv]", "score topic grouping on a file of id,text,cluster", cmdEvalClusters},
+		{"serve", "[--addr HOST:PORT] [--id NAME]", "run voc for a team: webhooks, Slack, the backlog page and the schedule (see docs/serve.md)", cmdServe},
 		{"migrate", "status|up", "show or apply database migrations", cmdMigrate},
 	}
 }

@@ -79,7 +79,7 @@ func (a *app) tracker() (issueTracker, string, error) {
 	switch a.cfg.Sync.Tracker {
 	case "github":
 		g := a.cfg.Trackers.GitHub
-		cfg := ghtracker.Config{Token: os.Getenv(ghtracker.TokenEnv), BaseURL: g.BaseURL}
+		cfg := ghtracker.Config{Token: os.Getenv(ghtracker.TokenEnv), BaseURL: g.BaseURL, HTTP: a.trackerHTTP}
 		if cfg.Token == "" && g.AppID != 0 {
 			key, err := githubAppKey()
 			if err != nil {
@@ -95,7 +95,7 @@ func (a *app) tracker() (issueTracker, string, error) {
 	case "jira":
 		j := a.cfg.Trackers.Jira
 		c, err := jiratracker.New(jiratracker.Config{BaseURL: j.BaseURL, Email: j.Email, Token: os.Getenv("VOC_JIRA_TOKEN"),
-			IssueType: j.IssueType, BugType: j.BugType, Priorities: j.Priorities, NoPriority: j.SetPriority != nil && !*j.SetPriority})
+			IssueType: j.IssueType, BugType: j.BugType, Priorities: j.Priorities, NoPriority: j.SetPriority != nil && !*j.SetPriority, HTTP: a.trackerHTTP})
 		if err != nil {
 			return nil, "", err
 		}

@@ -265,7 +265,7 @@ func (c *Collector) importAccounts(ctx context.Context, name string, sink collec
 
 func parseAccount(t *csvTable, row []string) (voc.Account, string, string) {
 	a := voc.Account{ID: t.get(row, "id"), Name: t.get(row, "name"), Plan: t.get(row, "plan"),
-		Currency: strings.ToUpper(t.get(row, "currency")), Segment: t.get(row, "segment")}
+		Currency: strings.ToUpper(t.get(row, "currency")), Segment: t.get(row, "segment"), Owner: t.get(row, "owner")}
 	if a.ID == "" {
 		return a, "id", "required"
 	}
