@@ -39,7 +39,7 @@ func (a *app) newServer(addr, id string) (*server.Server, error) {
 	calls := newCallMetrics(reg)
 	a.trackerHTTP = &http.Client{Transport: calls.wrap(trackerTransport())}
 	srv, err := server.New(server.Config{Addr: sc.Addr, ID: id, Queue: a.st, Jobs: a.st, Log: a.log, Registry: reg,
-		Ready: a.st.Ping, Workers: sc.Workers})
+		Ready: a.st.Ping, Workers: sc.Workers, Lease: sc.Lease})
 	if err != nil {
 		return nil, err
 	}

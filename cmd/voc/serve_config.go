@@ -13,6 +13,9 @@ type ServeConfig struct {
 	Addr      string `yaml:"addr"`       // listen address (default ":8080")
 	PublicURL string `yaml:"public_url"` // where people reach the page, for links in Slack
 	Workers   int    `yaml:"workers"`    // event workers (default 2)
+	// Lease is how long a worker holds a claimed event: a server that dies
+	// holding events delays them by at most this much (default 2m).
+	Lease time.Duration `yaml:"lease"`
 	// Every says how often each scheduled job runs; zero turns one off.
 	Every struct {
 		Collect time.Duration `yaml:"collect"` // collect, classify and rank (default 15m)
