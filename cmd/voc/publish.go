@@ -137,4 +137,3 @@ func (a *app) syncIssues(ctx context.Context, w io.Writer, dir string, real issu
 		kind, counts[tracker.Created], counts[tracker.Updated], counts[tracker.Unchanged], writes, skippedDeclined, skippedLow, a.cfg.Sync.MinScore, skippedNoTarget, kind, skippedLimit)
 	return a.pullStatus(ctx, w, real, kind)
 }
-

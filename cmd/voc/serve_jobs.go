@@ -109,4 +109,3 @@ func splitLines(s string) []string {
 	}
 	return out
 }
-
