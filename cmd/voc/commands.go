@@ -247,8 +247,12 @@ func cmdSync(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error
 func cmdDigest(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 	dry, out := dryRunFlags(fs, "the digest")
 	return withApp(ctx, e, fs, args, func(a *app) error {
-		if !*dry {
-			return errors.New("no Slack workspace is configured, so only --dry-run is possible")
+		c := a.slackPoster()
+		if !*dry || (c != nil && !flagSet(fs, "dry-run")) {
+			if c == nil {
+				return errors.New("posting needs a Slack bot token in " + envSlackBot + "; without one only --dry-run is possible")
+			}
+			return a.postDigestNow(ctx, e.stdout, a.cfg.Digest.Channel, c)
 		}
 		return a.digest(ctx, e.stdout, a.outDir(*out, a.cfg.Digest.Out))
 	})

@@ -191,3 +191,25 @@ func (a *app) slackPoster() *slack.Client {
 	}
 	return slack.NewClient(tok, a.cfg.Serve.Slack.APIURL)
 }
+
+// postDigestNow posts the channel's digest at once (voc digest with a bot
+// token), covering what changed since its last digest, and records the
+// post as that channel's latest so the next one starts from here.
+func (a *app) postDigestNow(ctx context.Context, w io.Writer, channel string, p digestPoster) error {
+	job := digestJob(channel)
+	var since time.Time
+	if prev, err := a.st.LastJobRun(ctx, job, "done"); err == nil {
+		since = prev.DueAt
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	now := time.Now().UTC()
+	if _, err := a.st.ClaimJob(ctx, job, now, "cli", time.Hour, false); err != nil {
+		return err
+	}
+	err := a.postDigest(ctx, w, "", channel, p, since)
+	if ferr := a.st.FinishJob(ctx, job, now, "cli", err); ferr != nil && err == nil {
+		err = ferr
+	}
+	return err
+}
