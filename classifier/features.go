@@ -2,7 +2,6 @@ package classifier
 
 import (
 	"math"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -71,142 +70,49 @@ func isCJK(r rune) bool {
 	return r >= 0x3000 && textnorm.IsCJK(r)
 }
 
-// fold lower-cases ASCII text into buf without allocating; other text goes
-// through the full NFKC folding.
-func fold(text string, buf []byte) (string, []byte) {
-	for i := 0; i < len(text); i++ {
-		if text[i] >= 0x80 {
-			return textnorm.Fold(text), buf
-		}
-	}
-	buf = append(buf[:0], text...)
-	for i, c := range buf {
-		if c >= 'A' && c <= 'Z' {
-			buf[i] = c + 'a' - 'A'
-		}
-	}
-	return unsafeString(buf), buf
-}
-
 // Features appends the features of text to buf (reused between calls to
 // avoid allocation) and returns it, L2-normalised.
 func (f Featurizer) Features(text string, buf []Feature) []Feature {
 	var scratch [512]byte
-	folded, _ := fold(text, scratch[:0])
-	buf = f.features(folded, buf)
-	if f.Title {
-		if i := strings.IndexByte(folded, '\n'); i > 0 {
-			var tf [64]Feature
-			title := f.features(folded[:i], tf[:0])
-			mask := uint32(1)<<f.Bits - 1
-			for _, t := range title {
-				buf = append(buf, Feature{Index: (t.Index*2654435761 + 0x9e37) & mask})
-			}
-			norm := float32(1 / math.Sqrt(float64(len(buf))))
-			for j := range buf {
-				buf[j].Value = norm
-			}
+	buf, _ = f.indices(text, buf, scratch[:0])
+	if len(buf) > 0 {
+		norm := featureNorm(len(buf))
+		for j := range buf {
+			buf[j].Value = norm
 		}
 	}
 	return buf
 }
 
-func (f Featurizer) features(folded string, buf []Feature) []Feature {
-	buf = buf[:0]
-	mask := uint64(1)<<f.Bits - 1
-	add := func(h uint64) {
-		buf = append(buf, Feature{Index: uint32(h & mask), Value: 1})
-	}
-	var word [64]rune
-	var cjk [64]rune
-	wn, cn := 0, 0
-	var prevWord uint64
-	havePrev := false
-	flushWord := func() {
-		if wn == 0 {
-			return
-		}
-		h := uint64(fnvOffset) ^ seedWord
-		for _, r := range word[:wn] {
-			h = fnvRune(h, r)
-		}
-		add(h)
-		if f.WordNgrams >= 2 && havePrev {
-			add((prevWord*31 + h) ^ seedBigram)
-		}
-		prevWord, havePrev = h, true
-		if f.CharMax > 0 && wn >= 2 {
-			// character n-grams of "<word>", each start hashed once and
-			// extended one character at a time
-			var padded [66]rune
-			padded[0] = '<'
-			copy(padded[1:], word[:wn])
-			padded[wn+1] = '>'
-			n := wn + 2
-			for i := 0; i < n; i++ {
-				hh := uint64(fnvOffset) ^ seedChar
-				for j := i; j < n && j-i < f.CharMax; j++ {
-					hh = fnvRune(hh, padded[j])
-					if size := j - i + 1; size >= f.CharMin && size < n {
-						add(hh)
-					}
-				}
-			}
-		}
-		wn = 0
-	}
-	flushCJK := func() {
-		for i := 0; i < cn; i++ {
-			hh := uint64(fnvOffset) ^ seedCJK
-			for j := i; j < cn && j-i < 3; j++ {
-				hh = fnvRune(hh, cjk[j])
-				add(hh)
-			}
-		}
-		if cn > 0 {
-			havePrev = false
-		}
-		cn = 0
-	}
-	for i := 0; i < len(folded); {
-		r, size := rune(folded[i]), 1
-		if r >= 0x80 {
-			r, size = utf8.DecodeRuneInString(folded[i:])
-		}
-		i += size
-		switch {
-		case r >= 0x3000 && isCJK(r):
-			flushWord()
-			if cn == len(cjk) {
-				flushCJK()
-			}
-			cjk[cn] = r
-			cn++
-		case isWordRune(r):
-			flushCJK()
-			if r >= '0' && r <= '9' || r >= 0x80 && unicode.IsDigit(r) {
-				r = '0' // numbers differ, their role does not
-			}
-			if wn < len(word) {
-				word[wn] = r
-				wn++
-			}
-		default:
-			flushWord()
-			flushCJK()
-			if r == '?' || r == '？' || r == '!' || r == '！' {
-				h := uint64(fnvOffset) ^ seedWord
-				add(fnvRune(h, r))
-			}
+// featureNorm is the value of each of n features: their L2 normalisation.
+func featureNorm(n int) float32 {
+	return float32(1 / math.Sqrt(float64(n)))
+}
+
+// indices writes the hashed features of text into buf[:0], their values
+// left unset (every value is featureNorm(len(buf))), with the title's
+// features after them when f.Title and the text has several lines. fold
+// is scratch space for folding non-ASCII text; it is returned, grown, for
+// reuse.
+func (f Featurizer) indices(text string, buf []Feature, fold []byte) ([]Feature, []byte) {
+	folded := text // ASCII: lower-cased on the fly by the tokenizer
+	for i := 0; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf {
+			fold = textnorm.AppendFold(fold[:0], text)
+			folded = unsafeString(fold)
+			break
 		}
 	}
-	flushWord()
-	flushCJK()
-	if len(buf) > 0 {
-		norm := float32(1 / math.Sqrt(float64(len(buf))))
-		for i := range buf {
-			buf[i].Value = norm
+	t := tokenizer{f: f, mask: uint64(1)<<f.Bits - 1, buf: buf[:0], titleEnd: -1}
+	t.run(folded)
+	buf = t.buf
+	if f.Title && t.titleEnd >= 0 {
+		// The title's features are those of the text up to its first
+		// line break, put again in their own hash space.
+		mask := uint32(1)<<f.Bits - 1
+		for j := 0; j < t.titleEnd; j++ {
+			buf = append(buf, Feature{Index: (buf[j].Index*2654435761 + 0x9e37) & mask})
 		}
 	}
-	return buf
+	return buf, fold
 }

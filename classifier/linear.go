@@ -27,30 +27,63 @@ type Linear struct {
 func (m *Linear) buckets() int { return 1 << m.Featurizer.Bits }
 
 // scores writes the class probabilities of text into out.
-func (m *Linear) scores(text string, buf []Feature, out []float64) []Feature {
-	buf = m.Featurizer.Features(text, buf)
+func (m *Linear) scores(text string, buf []Feature, fold []byte, out []float64) ([]Feature, []byte) {
+	buf, fold = m.decision(text, buf, fold, out)
+	softmax(out[:len(m.Classes)], m.temperature())
+	return buf, fold
+}
+
+// temperature is the softmax temperature, 1 when unset.
+func (m *Linear) temperature() float64 {
+	t := m.Temperature
+	if t <= 0 {
+		t = 1
+	}
+	return t
+}
+
+// decision writes the class scores of text into out, offsets included,
+// before temperature and softmax. The sums run over the features in their
+// order, in float32 for up to 8 classes, exactly as they always did.
+func (m *Linear) decision(text string, buf []Feature, fold []byte, out []float64) ([]Feature, []byte) {
+	buf, fold = m.Featurizer.indices(text, buf, fold)
 	k := len(m.Classes)
-	var acc [8]float32
-	if k <= len(acc) {
-		// The common case: accumulate in float32 on the stack; the weight
+	var v float32
+	if len(buf) > 0 {
+		v = featureNorm(len(buf))
+	}
+	switch {
+	case k == 3:
+		// The common case (bug, feature, other), unrolled: the weight
 		// rows are the only memory touched.
+		var a0, a1, a2 float32
+		w := m.W
+		for _, f := range buf {
+			row := w[int(f.Index)*3 : int(f.Index)*3+3 : int(f.Index)*3+3]
+			a0 += row[0] * v
+			a1 += row[1] * v
+			a2 += row[2] * v
+		}
+		out[0], out[1], out[2] = float64(a0), float64(a1), float64(a2)
+	case k <= 8:
+		var acc [8]float32
 		for _, f := range buf {
 			row := m.W[int(f.Index)*k : int(f.Index)*k+k]
 			for c, w := range row {
-				acc[c] += w * f.Value
+				acc[c] += w * v
 			}
 		}
 		for c := 0; c < k; c++ {
 			out[c] = float64(acc[c])
 		}
-	} else {
+	default:
 		for c := 0; c < k; c++ {
 			out[c] = 0
 		}
 		for _, f := range buf {
 			row := m.W[int(f.Index)*k : int(f.Index)*k+k]
 			for c, w := range row {
-				out[c] += float64(w * f.Value)
+				out[c] += float64(w * v)
 			}
 		}
 	}
@@ -60,12 +93,7 @@ func (m *Linear) scores(text string, buf []Feature, out []float64) []Feature {
 			out[c] += float64(m.Offset[c])
 		}
 	}
-	t := m.Temperature
-	if t <= 0 {
-		t = 1
-	}
-	softmax(out[:k], t)
-	return buf
+	return buf, fold
 }
 
 func softmax(z []float64, t float64) {
@@ -88,7 +116,7 @@ func softmax(z []float64, t float64) {
 // Label returns the most probable label of text and its probability.
 func (m *Linear) Label(text string) (string, float64) {
 	out := make([]float64, len(m.Classes))
-	m.scores(text, nil, out)
+	m.scores(text, nil, nil, out)
 	best := 0
 	for c := range out {
 		if out[c] > out[best] {
@@ -101,13 +129,16 @@ func (m *Linear) Label(text string) (string, float64) {
 // Labeler labels many texts reusing its buffers; it is not safe for
 // concurrent use (make one per goroutine).
 type Labeler struct {
-	m   *Linear
-	buf []Feature
-	out []float64
+	m    *Linear
+	buf  []Feature
+	fold []byte
+	out  []float64 // probabilities after Label; LabelIn may leave scores
 	// mapping of model classes onto a file's labels, for LabelIn
 	mapFor []string
 	mapTo  []int
 	sums   []float64
+	// injective: no two model classes map onto the same file label
+	injective bool
 }
 
 // NewLabeler returns a Labeler for m.
@@ -117,7 +148,7 @@ func (m *Linear) NewLabeler() *Labeler {
 
 // Label returns the most probable label index and its probability.
 func (l *Labeler) Label(text string) (int, float64) {
-	l.buf = l.m.scores(text, l.buf, l.out)
+	l.buf, l.fold = l.m.scores(text, l.buf, l.fold, l.out)
 	best := 0
 	for c := range l.out {
 		if l.out[c] > l.out[best] {

@@ -1,0 +1,188 @@
+package classifier
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxWord is the number of runes of a word that count; the rest of a longer
+// word is dropped.
+const maxWord = 64
+
+// ASCII byte classes of the tokenizer.
+const (
+	asciiSep  = iota // ends a word
+	asciiWord        // part of a word (asciiRune gives its folded form)
+	asciiMark        // '?' or '!': a feature of its own
+)
+
+// asciiClass and asciiRune classify and fold ASCII bytes once: letters
+// lower-cased, every digit '0' (numbers differ, their role does not).
+var asciiClass, asciiRune = asciiTables()
+
+func asciiTables() (cls [utf8.RuneSelf]uint8, fold [utf8.RuneSelf]rune) {
+	for c := rune(0); c < utf8.RuneSelf; c++ {
+		fold[c] = c
+		switch {
+		case c >= 'A' && c <= 'Z':
+			cls[c], fold[c] = asciiWord, c+'a'-'A'
+		case c >= '0' && c <= '9':
+			cls[c], fold[c] = asciiWord, '0'
+		case isWordRune(c):
+			cls[c] = asciiWord
+		case c == '?' || c == '!':
+			cls[c] = asciiMark
+		}
+	}
+	return cls, fold
+}
+
+// fnvStep hashes one rune as fnvRune does, with the single-byte case
+// (nearly every rune of support text) inline.
+func fnvStep(h uint64, r rune) uint64 {
+	if r > 0 && r < 0x100 {
+		return (h ^ uint64(r)) * fnvPrime
+	}
+	return fnvRune(h, r)
+}
+
+// tokenizer splits folded text into words and runs of kana and kanji and
+// appends their hashed features to buf, in the order the features were
+// always produced in (the scores sum them in that order, bit for bit).
+type tokenizer struct {
+	f        Featurizer
+	mask     uint64
+	buf      []Feature
+	pad      [maxWord + 2]rune // '<', the word (at most 64 runes), '>'
+	wn       int
+	cjk      [64]rune
+	cn       int
+	prevWord uint64
+	havePrev bool
+	// titleEnd is len(buf) just after the first line break, when the text
+	// does not start with one; -1 otherwise.
+	titleEnd int
+}
+
+func (t *tokenizer) run(s string) {
+	seenNL := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch asciiClass[c] {
+			case asciiWord:
+				if t.cn > 0 {
+					t.flushCJK()
+				}
+				if t.wn < maxWord {
+					t.pad[1+t.wn] = asciiRune[c]
+					t.wn++
+				}
+			case asciiMark:
+				t.flushWord()
+				t.flushCJK()
+				t.add(fnvRune(uint64(fnvOffset)^seedWord, rune(c)))
+			default:
+				t.flushWord()
+				t.flushCJK()
+				if c == '\n' && !seenNL {
+					seenNL = true
+					if i > 0 {
+						t.titleEnd = len(t.buf)
+					}
+				}
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r >= 0x3000 && isCJK(r):
+			t.flushWord()
+			if t.cn == len(t.cjk) {
+				t.flushCJK()
+			}
+			t.cjk[t.cn] = r
+			t.cn++
+		case isWordRune(r):
+			t.flushCJK()
+			if unicode.IsDigit(r) {
+				r = '0'
+			}
+			if t.wn < maxWord {
+				t.pad[1+t.wn] = r
+				t.wn++
+			}
+		default:
+			t.flushWord()
+			t.flushCJK()
+			if r == '？' || r == '！' {
+				t.add(fnvRune(uint64(fnvOffset)^seedWord, r))
+			}
+		}
+	}
+	t.flushWord()
+	t.flushCJK()
+}
+
+func (t *tokenizer) add(h uint64) {
+	t.buf = append(t.buf, Feature{Index: uint32(h & t.mask)})
+}
+
+// flushWord adds the word's hash, the bigram with the word before and the
+// character n-grams of "<word>", each start hashed once and extended one
+// character at a time.
+func (t *tokenizer) flushWord() {
+	wn := t.wn
+	if wn == 0 {
+		return
+	}
+	t.wn = 0
+	buf, mask := t.buf, t.mask
+	h := uint64(fnvOffset) ^ seedWord
+	for _, r := range t.pad[1 : 1+wn] {
+		h = fnvStep(h, r)
+	}
+	buf = append(buf, Feature{Index: uint32(h & mask)})
+	if t.f.WordNgrams >= 2 && t.havePrev {
+		buf = append(buf, Feature{Index: uint32(((t.prevWord*31 + h) ^ seedBigram) & mask)})
+	}
+	t.prevWord, t.havePrev = h, true
+	if cmax := t.f.CharMax; cmax > 0 && wn >= 2 {
+		cmin := t.f.CharMin
+		n := wn + 2
+		t.pad[0], t.pad[n-1] = '<', '>'
+		p := t.pad[:n]
+		for i := range p {
+			hh := uint64(fnvOffset) ^ seedChar
+			end := min(n, i+cmax)
+			for j := i; j < end; j++ {
+				hh = fnvStep(hh, p[j])
+				if size := j - i + 1; size >= cmin && size < n {
+					buf = append(buf, Feature{Index: uint32(hh & mask)})
+				}
+			}
+		}
+	}
+	t.buf = buf
+}
+
+// flushCJK adds the character 1- to 3-grams of the run of kana and kanji.
+func (t *tokenizer) flushCJK() {
+	cn := t.cn
+	if cn == 0 {
+		return
+	}
+	t.cn = 0
+	buf, mask := t.buf, t.mask
+	for i := 0; i < cn; i++ {
+		hh := uint64(fnvOffset) ^ seedCJK
+		for j := i; j < cn && j-i < 3; j++ {
+			hh = fnvRune(hh, t.cjk[j])
+			buf = append(buf, Feature{Index: uint32(hh & mask)})
+		}
+	}
+	t.buf = buf
+	t.havePrev = false
+}
