@@ -1,14 +1,9 @@
 package classifier
 
 import (
-	"bufio"
-	"encoding/csv"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strings"
-	"unicode/utf8"
 )
 
 // Example is one labelled text of a dataset. Labels holds every acceptable
@@ -66,61 +61,15 @@ func ReadDataset(r io.Reader, name string) (*Dataset, error) {
 // ScanDataset calls fn for each row in order without holding the file in
 // memory, so a prediction run over millions of rows stays small.
 func ScanDataset(r io.Reader, name string, fn func(Example) error) error {
-	cr := csv.NewReader(bufio.NewReaderSize(r, 256<<10))
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err != nil {
-		return fmt.Errorf("%s:1: header: %w", name, err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
-	}
-	ti, ok := col["text"]
-	if !ok {
-		return fmt.Errorf("%s:1: header: missing column \"text\"", name)
-	}
-	li, hasLabel := col["label"]
-	ii, hasID := col["id"]
-	gi, hasGroup := col["group"]
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
+	var labels []string
+	return ScanRows(r, name, func(row *Row) error {
+		ex := Example{ID: strings.Clone(row.ID), Text: strings.Clone(row.Text), Group: strings.Clone(row.Group)}
+		labels = row.Labels(labels[:0])
+		for _, l := range labels {
+			ex.Labels = append(ex.Labels, strings.Clone(l))
 		}
-		line, _ := cr.FieldPos(0)
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("%s:%d: csv: %w", name, pe.Line, pe.Err)
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		if ti >= len(rec) {
-			return fmt.Errorf("%s:%d: text: missing", name, line)
-		}
-		ex := Example{Text: rec[ti]}
-		if !utf8.ValidString(ex.Text) {
-			return fmt.Errorf("%s:%d: text: not valid UTF-8", name, line)
-		}
-		if hasID && ii < len(rec) {
-			ex.ID = rec[ii]
-		}
-		if hasGroup && gi < len(rec) {
-			ex.Group = rec[gi]
-		}
-		if hasLabel && li < len(rec) {
-			for _, l := range strings.Split(rec[li], "|") {
-				if l = strings.TrimSpace(l); l != "" {
-					ex.Labels = append(ex.Labels, l)
-				}
-			}
-		}
-		if err := fn(ex); err != nil {
-			return err
-		}
-	}
+		return fn(ex)
+	})
 }
 
 // Groups lists the distinct groups in first-seen order.

@@ -55,6 +55,7 @@ type tokenizer struct {
 	buf      []Feature
 	pad      [maxWord + 2]rune // '<', the word (at most 64 runes), '>'
 	wn       int
+	wide     bool // the word has a rune of more than one byte
 	cjk      [64]rune
 	cn       int
 	prevWord uint64
@@ -79,12 +80,20 @@ func (t *tokenizer) run(s string) {
 					t.wn++
 				}
 			case asciiMark:
-				t.flushWord()
-				t.flushCJK()
+				if t.wn > 0 {
+					t.flushWord()
+				}
+				if t.cn > 0 {
+					t.flushCJK()
+				}
 				t.add(fnvRune(uint64(fnvOffset)^seedWord, rune(c)))
 			default:
-				t.flushWord()
-				t.flushCJK()
+				if t.wn > 0 {
+					t.flushWord()
+				}
+				if t.cn > 0 {
+					t.flushCJK()
+				}
 				if c == '\n' && !seenNL {
 					seenNL = true
 					if i > 0 {
@@ -113,6 +122,7 @@ func (t *tokenizer) run(s string) {
 			if t.wn < maxWord {
 				t.pad[1+t.wn] = r
 				t.wn++
+				t.wide = t.wide || r >= 0x100
 			}
 		default:
 			t.flushWord()
@@ -149,23 +159,64 @@ func (t *tokenizer) flushWord() {
 		buf = append(buf, Feature{Index: uint32(((t.prevWord*31 + h) ^ seedBigram) & mask)})
 	}
 	t.prevWord, t.havePrev = h, true
+	wide := t.wide
+	t.wide = false
 	if cmax := t.f.CharMax; cmax > 0 && wn >= 2 {
 		cmin := t.f.CharMin
 		n := wn + 2
 		t.pad[0], t.pad[n-1] = '<', '>'
 		p := t.pad[:n]
-		for i := range p {
-			hh := uint64(fnvOffset) ^ seedChar
-			end := min(n, i+cmax)
-			for j := i; j < end; j++ {
-				hh = fnvStep(hh, p[j])
-				if size := j - i + 1; size >= cmin && size < n {
-					buf = append(buf, Feature{Index: uint32(hh & mask)})
+		if cmin == 3 && cmax == 5 && !wide {
+			buf = charGrams35(buf, p, mask)
+		} else {
+			for i := range p {
+				hh := uint64(fnvOffset) ^ seedChar
+				end := min(n, i+cmax)
+				for j := i; j < end; j++ {
+					hh = fnvStep(hh, p[j])
+					if size := j - i + 1; size >= cmin && size < n {
+						buf = append(buf, Feature{Index: uint32(hh & mask)})
+					}
 				}
 			}
 		}
 	}
 	t.buf = buf
+}
+
+// charGrams35 appends the character 3- to 5-grams of p ("<word>", at
+// least 4 runes, every one a single byte as fnvRune hashes it), the
+// default setting, in the order of the general loop: by start, then size.
+func charGrams35(buf []Feature, p []rune, mask uint64) []Feature {
+	n := len(p)
+	at := len(buf)
+	if need := at + 3*n; cap(buf) < need {
+		buf = append(buf[:cap(buf)], make([]Feature, need-cap(buf))...)
+	}
+	out := buf[:cap(buf)]
+	for i := 0; i+3 <= n; i++ {
+		h := (uint64(fnvOffset)^seedChar^uint64(p[i]))*fnvPrime ^ uint64(p[i+1])
+		h = (h*fnvPrime ^ uint64(p[i+2])) * fnvPrime
+		out[at] = Feature{Index: uint32(h & mask)} // 3 < n: words have 2 runes or more
+		at++
+		if i+4 > n {
+			continue
+		}
+		h = (h ^ uint64(p[i+3])) * fnvPrime
+		if n > 4 {
+			out[at] = Feature{Index: uint32(h & mask)}
+			at++
+		}
+		if i+5 > n {
+			continue
+		}
+		h = (h ^ uint64(p[i+4])) * fnvPrime
+		if n > 5 {
+			out[at] = Feature{Index: uint32(h & mask)}
+			at++
+		}
+	}
+	return out[:at]
 }
 
 // flushCJK adds the character 1- to 3-grams of the run of kana and kanji.

@@ -78,13 +78,18 @@ func cmdPredict(ctx context.Context, e *env, fs *flag.FlagSet, args []string) er
 	if err != nil {
 		return err
 	}
-	// First pass: the file's label names, if it has labels, to print
-	// predictions in them. Second pass: predict row by row.
+	// First pass: check the whole file (a malformed row fails before any
+	// output) and collect its label names, if it has labels, to print
+	// predictions in them. Second pass: predict row by row. Rows are read
+	// without allocation; their strings live only for the callback.
 	var classes []string
 	seen := map[string]bool{}
-	if err := scanFile(*data, func(ex classifier.Example) error {
-		for _, l := range ex.Labels {
+	var labels []string
+	if err := scanRows(*data, func(row *classifier.Row) error {
+		labels = row.Labels(labels[:0])
+		for _, l := range labels {
 			if !seen[l] {
+				l = strings.Clone(l)
 				seen[l] = true
 				classes = append(classes, l)
 			}
@@ -95,14 +100,19 @@ func cmdPredict(ctx context.Context, e *env, fs *flag.FlagSet, args []string) er
 	}
 	w := bufio.NewWriterSize(e.stdout, 64<<10)
 	labelers := map[*classifier.Linear]*classifier.Labeler{}
-	if err := scanFile(*data, func(ex classifier.Example) error {
-		m := b.For(ex.Group)
-		l := labelers[m]
-		if l == nil {
-			l = m.NewLabeler()
-			labelers[m] = l
+	var last *classifier.Labeler
+	lastGroup := ""
+	if err := scanRows(*data, func(row *classifier.Row) error {
+		l := last
+		if l == nil || row.Group != lastGroup {
+			m := b.For(row.Group)
+			if l = labelers[m]; l == nil {
+				l = m.NewLabeler()
+				labelers[m] = l
+			}
+			last, lastGroup = l, strings.Clone(row.Group)
 		}
-		w.WriteString(l.LabelIn(ex.Text, classes))
+		w.WriteString(l.LabelIn(row.Text, classes))
 		return w.WriteByte('\n')
 	}); err != nil {
 		return err
@@ -110,13 +120,13 @@ func cmdPredict(ctx context.Context, e *env, fs *flag.FlagSet, args []string) er
 	return w.Flush()
 }
 
-func scanFile(path string, fn func(classifier.Example) error) error {
+func scanRows(path string, fn func(*classifier.Row) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return classifier.ScanDataset(f, path, fn)
+	return classifier.ScanRows(f, path, fn)
 }
 
 func cmdEval(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
