@@ -3,7 +3,6 @@ package classifier
 import (
 	"math"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/voc-dev/voc/internal/textnorm"
 )
@@ -95,16 +94,12 @@ func featureNorm(n int) float32 {
 // is scratch space for folding non-ASCII text; it is returned, grown, for
 // reuse.
 func (f Featurizer) indices(text string, buf []Feature, fold []byte) ([]Feature, []byte) {
-	folded := text // ASCII: lower-cased on the fly by the tokenizer
-	for i := 0; i < len(text); i++ {
-		if text[i] >= utf8.RuneSelf {
-			fold = textnorm.AppendFold(fold[:0], text)
-			folded = unsafeString(fold)
-			break
-		}
+	t := newTokenizer(f, buf)
+	if !t.run(text, true) {
+		fold = textnorm.AppendFold(fold[:0], text)
+		t = newTokenizer(f, t.buf)
+		t.run(unsafeString(fold), false)
 	}
-	t := tokenizer{f: f, mask: uint64(1)<<f.Bits - 1, buf: buf[:0], titleEnd: -1}
-	t.run(folded)
 	buf = t.buf
 	if f.Title && t.titleEnd >= 0 {
 		// The title's features are those of the text up to its first

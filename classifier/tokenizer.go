@@ -55,7 +55,8 @@ type tokenizer struct {
 	buf      []Feature
 	pad      [maxWord + 2]rune // '<', the word (at most 64 runes), '>'
 	wn       int
-	wide     bool // the word has a rune of more than one byte
+	wordHash uint64 // hash of the word so far
+	wide     bool   // the word has a rune of more than one byte
 	cjk      [64]rune
 	cn       int
 	prevWord uint64
@@ -65,7 +66,15 @@ type tokenizer struct {
 	titleEnd int
 }
 
-func (t *tokenizer) run(s string) {
+// newTokenizer returns a tokenizer for f appending to buf[:0].
+func newTokenizer(f Featurizer, buf []Feature) tokenizer {
+	return tokenizer{f: f, mask: uint64(1)<<f.Bits - 1, buf: buf[:0], titleEnd: -1, wordHash: fnvOffset ^ seedWord}
+}
+
+// run tokenizes s. With asciiOnly it gives up at the first byte that is not
+// ASCII and returns false: such text must be folded first (NFKC), and the
+// tokenizer started afresh on the folded text.
+func (t *tokenizer) run(s string, asciiOnly bool) bool {
 	seenNL := false
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -75,10 +84,25 @@ func (t *tokenizer) run(s string) {
 				if t.cn > 0 {
 					t.flushCJK()
 				}
-				if t.wn < maxWord {
-					t.pad[1+t.wn] = asciiRune[c]
-					t.wn++
+				// The whole run of ASCII word bytes, hashed as it goes.
+				wn, h := t.wn, t.wordHash
+				for {
+					if wn < maxWord {
+						r := asciiRune[c]
+						t.pad[1+wn] = r
+						h = (h ^ uint64(r)) * fnvPrime
+						wn++
+					}
+					i++
+					if i == len(s) {
+						break
+					}
+					if c = s[i]; c >= utf8.RuneSelf || asciiClass[c] != asciiWord {
+						break
+					}
 				}
+				t.wn, t.wordHash = wn, h
+				continue
 			case asciiMark:
 				if t.wn > 0 {
 					t.flushWord()
@@ -104,6 +128,9 @@ func (t *tokenizer) run(s string) {
 			i++
 			continue
 		}
+		if asciiOnly {
+			return false
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		switch {
@@ -121,6 +148,7 @@ func (t *tokenizer) run(s string) {
 			}
 			if t.wn < maxWord {
 				t.pad[1+t.wn] = r
+				t.wordHash = fnvStep(t.wordHash, r)
 				t.wn++
 				t.wide = t.wide || r >= 0x100
 			}
@@ -134,6 +162,7 @@ func (t *tokenizer) run(s string) {
 	}
 	t.flushWord()
 	t.flushCJK()
+	return true
 }
 
 func (t *tokenizer) add(h uint64) {
@@ -150,10 +179,8 @@ func (t *tokenizer) flushWord() {
 	}
 	t.wn = 0
 	buf, mask := t.buf, t.mask
-	h := uint64(fnvOffset) ^ seedWord
-	for _, r := range t.pad[1 : 1+wn] {
-		h = fnvStep(h, r)
-	}
+	h := t.wordHash
+	t.wordHash = fnvOffset ^ seedWord
 	buf = append(buf, Feature{Index: uint32(h & mask)})
 	if t.f.WordNgrams >= 2 && t.havePrev {
 		buf = append(buf, Feature{Index: uint32(((t.prevWord*31 + h) ^ seedBigram) & mask)})
@@ -186,7 +213,9 @@ func (t *tokenizer) flushWord() {
 
 // charGrams35 appends the character 3- to 5-grams of p ("<word>", at
 // least 4 runes, every one a single byte as fnvRune hashes it), the
-// default setting, in the order of the general loop: by start, then size.
+// default setting, in the order of the general loop: by start, then size,
+// leaving out the whole of p. The starts with all three sizes run without
+// a branch, so their multiply chains overlap.
 func charGrams35(buf []Feature, p []rune, mask uint64) []Feature {
 	n := len(p)
 	at := len(buf)
@@ -194,30 +223,51 @@ func charGrams35(buf []Feature, p []rune, mask uint64) []Feature {
 		buf = append(buf[:cap(buf)], make([]Feature, need-cap(buf))...)
 	}
 	out := buf[:cap(buf)]
-	for i := 0; i+3 <= n; i++ {
-		h := (uint64(fnvOffset)^seedChar^uint64(p[i]))*fnvPrime ^ uint64(p[i+1])
-		h = (h*fnvPrime ^ uint64(p[i+2])) * fnvPrime
-		out[at] = Feature{Index: uint32(h & mask)} // 3 < n: words have 2 runes or more
+	i := 0
+	if n >= 6 {
+		for ; i+5 <= n; i++ {
+			q := p[i : i+5 : i+5]
+			h := (char1[q[0]&0xff] ^ uint64(q[1])) * fnvPrime
+			h3 := (h ^ uint64(q[2])) * fnvPrime
+			h4 := (h3 ^ uint64(q[3])) * fnvPrime
+			h5 := (h4 ^ uint64(q[4])) * fnvPrime
+			o := out[at : at+3 : at+3]
+			o[0] = Feature{Index: uint32(h3 & mask)}
+			o[1] = Feature{Index: uint32(h4 & mask)}
+			o[2] = Feature{Index: uint32(h5 & mask)}
+			at += 3
+		}
+	}
+	if n >= 5 {
+		// the last starts with a 4-gram (none is the whole word when n is 5)
+		for ; i+4 <= n; i++ {
+			q := p[i : i+4 : i+4]
+			h := (char1[q[0]&0xff] ^ uint64(q[1])) * fnvPrime
+			h3 := (h ^ uint64(q[2])) * fnvPrime
+			h4 := (h3 ^ uint64(q[3])) * fnvPrime
+			o := out[at : at+2 : at+2]
+			o[0] = Feature{Index: uint32(h3 & mask)}
+			o[1] = Feature{Index: uint32(h4 & mask)}
+			at += 2
+		}
+	}
+	for ; i+3 <= n; i++ {
+		q := p[i : i+3 : i+3]
+		h := (char1[q[0]&0xff] ^ uint64(q[1])) * fnvPrime
+		h3 := (h ^ uint64(q[2])) * fnvPrime
+		out[at] = Feature{Index: uint32(h3 & mask)}
 		at++
-		if i+4 > n {
-			continue
-		}
-		h = (h ^ uint64(p[i+3])) * fnvPrime
-		if n > 4 {
-			out[at] = Feature{Index: uint32(h & mask)}
-			at++
-		}
-		if i+5 > n {
-			continue
-		}
-		h = (h ^ uint64(p[i+4])) * fnvPrime
-		if n > 5 {
-			out[at] = Feature{Index: uint32(h & mask)}
-			at++
-		}
 	}
 	return out[:at]
 }
+
+// char1 holds the character hash after one single-byte rune.
+var char1 = func() (t [256]uint64) {
+	for b := range t {
+		t[b] = fnvStep(uint64(fnvOffset)^seedChar, rune(b))
+	}
+	return t
+}()
 
 // flushCJK adds the character 1- to 3-grams of the run of kana and kanji.
 func (t *tokenizer) flushCJK() {
