@@ -67,18 +67,18 @@ func (a *app) newSlackIn(secret string, sc ServeConfig) *slackIn {
 		for k, v := range sl.reactions {
 			kinds[k] = v
 		}
-		cfg := slackcollector.Config{Name: sl.source, Token: token, BaseURL: strings.TrimSuffix(strings.TrimRight(sc.Slack.APIURL, "/"), "/api") + "/api", Reactions: kinds}
+		cfg := slackcollector.Config{Name: sl.source, Token: token, BaseURL: strings.TrimSuffix(strings.TrimRight(sc.Slack.APIURL, "/"), "/api") + "/api", Reactions: kinds, ThreadsOnly: true}
 		if sc.Slack.APIURL == "" {
 			cfg.BaseURL = ""
 		}
 		if src != nil {
 			cfg.Workspace, cfg.AgentEmailDomains, cfg.UserAccounts = src.Workspace, src.AgentDomains, src.UserAccounts
 		}
-		c, err := slackcollector.New(cfg)
-		if err != nil {
+		if c, err := slackcollector.New(cfg); err != nil {
 			a.log.Error("slack: cannot read tagged threads", "err", err)
+		} else {
+			sl.thread = c
 		}
-		sl.thread = c
 	} else {
 		a.log.Warn("slack: no bot token (" + envSlackBot + "): requests are verified and queued, but voc cannot read threads or answer")
 	}
@@ -123,6 +123,11 @@ func (sl *slackIn) commands() server.Webhook {
 func (sl *slackIn) interactions() server.Webhook {
 	return server.Webhook{Source: "slack", Verify: sl.verify, Classify: func(r *http.Request, body []byte) (server.Delivery, error) {
 		req, err := slack.ParseInteraction(body)
+		var bad *slack.InputError
+		if errors.As(err, &bad) {
+			// A typo in a dialog: say so under the field, keep it open.
+			return server.Delivery{Skip: true, Answer: viewError(bad.Block, bad.Message)}, nil
+		}
 		if err != nil {
 			return server.Delivery{}, err
 		}
@@ -215,7 +220,7 @@ func (sl *slackIn) onEvent(ctx context.Context, ev store.Event) error {
 		return err
 	}
 	if sl.thread == nil {
-		return server.Permanent(fmt.Errorf("slack: no bot token (%s) to read the tagged message", envSlackBot))
+		return server.Permanent(fmt.Errorf("slack: cannot read the tagged message's thread (is %s set?)", envSlackBot))
 	}
 	conv, err := sl.thread.Thread(ctx, req.Channel, req.MessageTS)
 	if errors.Is(err, slackcollector.ErrNoThread) {
@@ -286,7 +291,7 @@ func (sl *slackIn) onInteraction(ctx context.Context, ev store.Event) error {
 		msg = fmt.Sprintf("Topic %d merged into topic %d by <@%s>.", req.TopicID, req.Target, req.User)
 	case slack.Shortcut:
 		if sl.thread == nil {
-			return server.Permanent(fmt.Errorf("slack: no bot token (%s) to read the message", envSlackBot))
+			return server.Permanent(fmt.Errorf("slack: cannot read the message's thread (is %s set?)", envSlackBot))
 		}
 		conv, terr := sl.thread.Thread(ctx, req.Channel, req.MessageTS)
 		if terr != nil {

@@ -86,6 +86,9 @@ type Config struct {
 	// Name is the source name of the conversations and the prefix of the
 	// cursors (default "slack").
 	Name string
+	// ThreadsOnly makes a collector that reads single threads (Thread, for
+	// messages tagged in any channel the bot is in) and needs no Channels.
+	ThreadsOnly bool
 	// BaseURL is the Web API base (default https://slack.com/api); tests
 	// point it at a fake.
 	BaseURL string
@@ -188,7 +191,7 @@ func New(cfg Config) (*Collector, error) {
 			c.channels = append(c.channels, ch)
 		}
 	}
-	if len(c.channels) == 0 {
+	if len(c.channels) == 0 && !cfg.ThreadsOnly {
 		return nil, errors.New("slack: no channels configured")
 	}
 	for name, kind := range cfg.Reactions {
