@@ -35,7 +35,9 @@ func (a *app) buildDigest(ctx context.Context, since time.Time) (slack.Digest, e
 	if err != nil {
 		return slack.Digest{}, err
 	}
-	stats, err := a.st.Stats(ctx, window)
+	// The unclear share covers what came in since the last digest; the
+	// first digest reports all of it.
+	stats, err := a.st.Stats(ctx, since)
 	if err != nil {
 		return slack.Digest{}, err
 	}
