@@ -34,6 +34,13 @@ func startServe(t *testing.T, cfgPath string) (*exec.Cmd, string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// A failing test must not leave a server running.
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
 	base := "http://" + addr
 	waitFor(t, "voc serve to listen", func() bool {
 		r, err := http.Get(base + "/healthz")
