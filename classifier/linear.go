@@ -65,6 +65,27 @@ func (m *Linear) decision(text string, buf []Feature, fold []byte, out []float64
 			a2 += row[2] * v
 		}
 		out[0], out[1], out[2] = float64(a0), float64(a1), float64(a2)
+	case k == 4:
+		// The shipped model (bug, feature, question, other).
+		var a0, a1, a2, a3 float32
+		w := m.W
+		for _, f := range buf {
+			row := w[int(f.Index)*4 : int(f.Index)*4+4 : int(f.Index)*4+4]
+			a0 += row[0] * v
+			a1 += row[1] * v
+			a2 += row[2] * v
+			a3 += row[3] * v
+		}
+		out[0], out[1], out[2], out[3] = float64(a0), float64(a1), float64(a2), float64(a3)
+	case k == 2:
+		var a0, a1 float32
+		w := m.W
+		for _, f := range buf {
+			row := w[int(f.Index)*2 : int(f.Index)*2+2 : int(f.Index)*2+2]
+			a0 += row[0] * v
+			a1 += row[1] * v
+		}
+		out[0], out[1] = float64(a0), float64(a1)
 	case k <= 8:
 		var acc [8]float32
 		for _, f := range buf {
