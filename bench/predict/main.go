@@ -2,7 +2,13 @@
 // lines, one core, whole process, against fastText's `predict` on the same
 // texts when fastText is installed, and prints medians and the ratio.
 //
-//	go run ./bench/predict [-lines 400000] [-runs 3] [-data ../shared/data]
+//	go run ./bench/predict [-lines 400000] [-runs 3] [-data ../shared/data] [-keep DIR]
+//
+// Each command is also timed on a one-line file, and its rate after
+// start-up (loading the model) is printed beside the whole-process one:
+// fastText spends seconds loading its 800 MB model. With -keep the
+// generated input and models are left in DIR (outside the repository), for
+// profiling `voc predict` on them.
 //
 // The texts are drawn from the public datasets under -data (never copied
 // into the project); the program stops with a clear message when they are
@@ -26,14 +32,15 @@ func main() {
 	lines := flag.Int("lines", 400000, "rows to predict")
 	runs := flag.Int("runs", 3, "runs of each command; the median is reported")
 	data := flag.String("data", "../shared/data", "folder of the public datasets")
+	keep := flag.String("keep", "", "leave the generated files in this folder instead of a removed temporary one")
 	flag.Parse()
-	if err := run(*lines, *runs, *data); err != nil {
+	if err := run(*lines, *runs, *data, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/predict:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, runs int, data string) error {
+func run(n, runs int, data, keep string) error {
 	train := filepath.Join(data, "marc-app-reviews", "train.csv")
 	if _, err := os.Stat(train); err != nil {
 		return fmt.Errorf("skipping: %s is absent (the public datasets are read by path, never copied)", train)
@@ -46,17 +53,25 @@ func run(n, runs int, data string) error {
 		}
 		texts = append(texts, rows...)
 	}
-	dir, err := os.MkdirTemp("", "voc-bench-")
-	if err != nil {
+	dir := keep
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "voc-bench-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
 	rng := rand.New(rand.NewSource(1))
 	csvPath, txtPath := filepath.Join(dir, "big.csv"), filepath.Join(dir, "big.txt")
+	oneCSV, oneTxt := filepath.Join(dir, "one.csv"), filepath.Join(dir, "one.txt")
 	cf, _ := os.Create(csvPath)
 	tf, _ := os.Create(txtPath)
 	w := csv.NewWriter(cf)
 	w.Write([]string{"id", "text"})
+	os.WriteFile(oneCSV, []byte("id,text\n0,the app crashes\n"), 0o644)
+	os.WriteFile(oneTxt, []byte("the app crashes\n"), 0o644)
 	var bytes int64
 	for i := 0; i < n; i++ {
 		t := strings.Join(strings.Fields(texts[rng.Intn(len(texts))]), " ")
@@ -77,13 +92,20 @@ func run(n, runs int, data string) error {
 		return fmt.Errorf("train: %v\n%s", err, out)
 	}
 	fmt.Printf("%d lines, %.1f MB of text, one core (taskset -c 0), median of %d runs\n\n", n, float64(bytes)/1e6, runs)
-	vocT, err := median(runs, func() *exec.Cmd {
-		return exec.Command("taskset", "-c", "0", voc, "predict", "--model", model, "--data", csvPath)
-	})
+	vocCmd := func(data string) func() *exec.Cmd {
+		return func() *exec.Cmd {
+			return exec.Command("taskset", "-c", "0", voc, "predict", "--model", model, "--data", data)
+		}
+	}
+	vocT, err := median(runs, vocCmd(csvPath))
 	if err != nil {
 		return err
 	}
-	report("voc predict", vocT, n, bytes)
+	vocStart, err := median(runs, vocCmd(oneCSV))
+	if err != nil {
+		return err
+	}
+	report("voc predict", vocT, vocStart, n, bytes)
 	ft, err := exec.LookPath("fasttext")
 	if err != nil {
 		fmt.Println("fasttext not installed (apt-get install fasttext): no comparison")
@@ -105,18 +127,32 @@ func run(n, runs int, data string) error {
 		if o, err := exec.Command(ft, args...).CombinedOutput(); err != nil {
 			return fmt.Errorf("fasttext train: %v\n%s", err, o)
 		}
-		t, err := median(runs, func() *exec.Cmd { return exec.Command("taskset", "-c", "0", ft, "predict", out+".bin", txtPath) })
+		ftCmd := func(data string) func() *exec.Cmd {
+			return func() *exec.Cmd { return exec.Command("taskset", "-c", "0", ft, "predict", out+".bin", data) }
+		}
+		t, err := median(runs, ftCmd(txtPath))
 		if err != nil {
 			return err
 		}
-		report(s.name, t, n, bytes)
-		fmt.Printf("  ratio voc / this: %.2fx faster\n", t.Seconds()/vocT.Seconds())
+		start, err := median(runs, ftCmd(oneTxt))
+		if err != nil {
+			return err
+		}
+		report(s.name, t, start, n, bytes)
+		fmt.Printf("  ratio voc / this: %.2fx faster whole process, %.2fx after start-up\n",
+			t.Seconds()/vocT.Seconds(), (t-start).Seconds()/(vocT-vocStart).Seconds())
 	}
 	return nil
 }
 
-func report(name string, d time.Duration, n int, bytes int64) {
+// report prints a command's whole-process time and rates, then its
+// start-up time (a one-line file) and the rates once started.
+func report(name string, d, start time.Duration, n int, bytes int64) {
 	fmt.Printf("%-40s %7.2f s  %9.0f lines/s  %6.1f MB/s\n", name, d.Seconds(), float64(n)/d.Seconds(), float64(bytes)/1e6/d.Seconds())
+	if run := d - start; run > 0 {
+		fmt.Printf("  %-38s %7.2f s  %9.0f lines/s  %6.1f MB/s  (start-up %.2f s)\n", "after start-up", run.Seconds(),
+			float64(n)/run.Seconds(), float64(bytes)/1e6/run.Seconds(), start.Seconds())
+	}
 }
 
 func median(runs int, cmd func() *exec.Cmd) (time.Duration, error) {
