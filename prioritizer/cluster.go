@@ -35,6 +35,7 @@ type clusterer struct {
 	defIDF    float64
 	centroids []vector
 	norms     []float64
+	norm2     []float64 // squared norms, kept as terms are added
 	index     map[string][]int
 }
 
@@ -62,9 +63,11 @@ func (c *clusterer) vectorize(tokens []string) vector {
 	for _, t := range tokens {
 		v[t]++
 	}
+	// Sums run in term order: float addition is not associative, and map
+	// order would make the same texts cluster differently from run to run.
 	var norm float64
-	for t, tf := range v {
-		w := (1 + math.Log(tf)) * c.weight(t)
+	for _, t := range sortedKeys(v) {
+		w := (1 + math.Log(v[t])) * c.weight(t)
 		v[t] = w
 		norm += w * w
 	}
@@ -73,6 +76,17 @@ func (c *clusterer) vectorize(tokens []string) vector {
 		v[t] /= norm
 	}
 	return v
+}
+
+// sortedKeys returns v's terms in order, the order every sum over a
+// vector takes.
+func sortedKeys(v vector) []string {
+	keys := make([]string, 0, len(v))
+	for t := range v {
+		keys = append(keys, t)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func (c *clusterer) weight(t string) float64 {
@@ -89,6 +103,7 @@ func (c *clusterer) add(tokens []string) (int, float64) {
 	if len(v) == 0 {
 		return c.newCluster(v), 1
 	}
+	keys := sortedKeys(v)
 	terms := topTerms(v, candidateTerms)
 	best, bestSim := -1, 0.0
 	seen := map[int]bool{}
@@ -98,7 +113,7 @@ func (c *clusterer) add(tokens []string) (int, float64) {
 				continue
 			}
 			seen[k] = true
-			if s := c.cosine(v, k); s > bestSim || (s == bestSim && k < best) {
+			if s := c.cosine(v, keys, k); s > bestSim || (s == bestSim && k < best) {
 				best, bestSim = k, s
 			}
 		}
@@ -106,17 +121,19 @@ func (c *clusterer) add(tokens []string) (int, float64) {
 	if best < 0 || bestSim < c.threshold {
 		return c.newCluster(v), 1
 	}
-	c.merge(best, v)
+	c.merge(best, v, keys)
 	return best, bestSim
 }
 
-func (c *clusterer) cosine(v vector, k int) float64 {
+// cosine of v (its terms in order in keys) and cluster k's centroid.
+func (c *clusterer) cosine(v vector, keys []string, k int) float64 {
 	if c.norms[k] == 0 {
 		return 0
 	}
 	var dot float64
-	for t, w := range v {
-		dot += w * c.centroids[k][t]
+	cent := c.centroids[k]
+	for _, t := range keys {
+		dot += v[t] * cent[t]
 	}
 	return dot / c.norms[k]
 }
@@ -125,28 +142,32 @@ func (c *clusterer) newCluster(v vector) int {
 	k := len(c.centroids)
 	c.centroids = append(c.centroids, vector{})
 	c.norms = append(c.norms, 0)
-	c.merge(k, v)
+	c.norm2 = append(c.norm2, 0)
+	c.merge(k, v, sortedKeys(v))
 	return k
 }
 
-func (c *clusterer) merge(k int, v vector) {
+// merge adds v to cluster k's centroid. The centroid's squared norm is
+// kept up to date term by term, in v's term order, so it costs the size
+// of v, not of the centroid, and is the same on every run.
+func (c *clusterer) merge(k int, v vector, keys []string) {
 	cent := c.centroids[k]
-	for t, w := range v {
-		if _, ok := cent[t]; !ok {
+	for _, t := range keys {
+		w := v[t]
+		old, ok := cent[t]
+		if !ok {
 			c.index[t] = append(c.index[t], k)
 		}
-		cent[t] += w
+		cent[t] = old + w
+		c.norm2[k] += 2*old*w + w*w
 	}
-	var n float64
-	for _, w := range cent {
-		n += w * w
-	}
-	c.norms[k] = math.Sqrt(n)
+	c.norms[k] = math.Sqrt(max(c.norm2[k], 0))
 }
 
 // similarity of a text's vector to cluster k, for picking a title.
 func (c *clusterer) similarity(tokens []string, k int) float64 {
-	return c.cosine(c.vectorize(tokens), k)
+	v := c.vectorize(tokens)
+	return c.cosine(v, sortedKeys(v), k)
 }
 
 // tokens is the clustering view of a text.
@@ -172,6 +193,7 @@ func (c *clusterer) mergeSimilar(th float64) []int {
 	}
 	for k := range c.centroids {
 		v := c.normalized(k)
+		keys := sortedKeys(v)
 		terms := topTerms(v, candidateTerms)
 		best, bestSim := -1, 0.0
 		for _, t := range terms {
@@ -179,7 +201,7 @@ func (c *clusterer) mergeSimilar(th float64) []int {
 				if j >= k {
 					continue
 				}
-				if s := c.cosine(v, j); s > bestSim || (s == bestSim && j < best) {
+				if s := c.cosine(v, keys, j); s > bestSim || (s == bestSim && j < best) {
 					best, bestSim = j, s
 				}
 			}
@@ -217,7 +239,8 @@ func (c *clusterer) bridgeScripts(find func(int) int, parent []int) {
 	// Japanese-script topics use ("CSV", "SSO", "504").
 	isCJKSide := func(cent vector) bool {
 		var cjkW, allW float64
-		for t, w := range cent {
+		for _, t := range sortedKeys(cent) {
+			w := cent[t]
 			allW += w
 			if isCJKTerm(t) {
 				cjkW += w
@@ -252,8 +275,8 @@ func (c *clusterer) bridgeScripts(find func(int) int, parent []int) {
 			continue
 		}
 		var n float64
-		for _, w := range b {
-			n += w * w
+		for _, t := range sortedKeys(b) {
+			n += b[t] * b[t]
 		}
 		n = math.Sqrt(n)
 		for t := range b {
@@ -277,8 +300,8 @@ func (c *clusterer) bridgeScripts(find func(int) int, parent []int) {
 					continue
 				}
 				var dot float64
-				for t, w := range a.bridge {
-					dot += w * b.bridge[t]
+				for _, t := range sortedKeys(a.bridge) {
+					dot += a.bridge[t] * b.bridge[t]
 				}
 				if dot > bestSim {
 					best, bestSim = j, dot

@@ -10,9 +10,11 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/voc-dev/voc"
+	"github.com/voc-dev/voc/internal/textnorm"
 )
 
 // Ask is an item with what ranking needs to know about where it came from.
@@ -346,27 +348,77 @@ func majority(m map[string]int) string {
 	return best
 }
 
-// title picks the member ask most representative of the topic: the one
-// closest to the centroid, discounted when it has fewer than four content
-// terms (a bare "yes please" or "any update?" names nothing), the shortest
-// on ties; then trims it to a readable length.
+// title names a topic after its most representative sentence. The member
+// asks closest to the centroid are the candidates (discounted when they
+// have fewer than four content terms: a bare "yes please" or "any update?"
+// names nothing); each is split into sentences, and the sentence closest
+// to the centroid wins, long ones discounted, the shortest on ties. It is
+// then trimmed to a readable length and starts with a capital.
 func title(asks []Ask, cl *cluster, fams map[string]*clusterer) string {
-	best, bestSim, bestLen := "", -1.0, 0
+	type cand struct {
+		j   int
+		sim float64
+	}
+	var fam *clusterer
+	if cl.idx >= 0 && len(cl.asks) > 0 {
+		fam = fams[string(asks[cl.asks[0]].Kind)]
+	}
+	cands := make([]cand, 0, len(cl.asks))
 	for j, i := range cl.asks {
-		q := asks[i].Quote
 		sim := 0.0
-		if cl.idx >= 0 {
-			sim = fams[string(asks[i].Kind)].similarity(cl.token[j], cl.idx)
+		if fam != nil {
+			sim = fam.similarity(cl.token[j], cl.idx)
 		}
-		if n := len(tokens(q)); n < 4 {
+		if n := len(cl.token[j]); n < 4 {
 			sim *= float64(n) / 4
 		}
-		n := utf8.RuneCountInString(q)
-		if sim > bestSim+1e-9 || (sim > bestSim-1e-9 && n < bestLen) {
-			best, bestSim, bestLen = q, sim, n
+		cands = append(cands, cand{j, sim})
+		_ = i
+	}
+	sort.SliceStable(cands, func(a, b int) bool { return cands[a].sim > cands[b].sim })
+	if len(cands) > titleCandidates {
+		cands = cands[:titleCandidates]
+	}
+	best, bestSim, bestLen := "", -1.0, 0
+	for _, c := range cands {
+		q := asks[cl.asks[c.j]].Quote
+		sentences := textnorm.Sentences(q)
+		if len(sentences) <= 1 || fam == nil {
+			sentences = []string{q}
+		}
+		for _, sen := range sentences {
+			toks := tokens(sen)
+			sim := c.sim
+			if fam != nil && len(sentences) > 1 {
+				sim = fam.similarity(toks, cl.idx)
+			}
+			if n := len(toks); n < 3 {
+				sim *= float64(n) / 3
+			}
+			n := utf8.RuneCountInString(sen)
+			if n > titleLength {
+				sim *= float64(titleLength) / float64(n)
+			}
+			if sim > bestSim+1e-9 || (sim > bestSim-1e-9 && n < bestLen) {
+				best, bestSim, bestLen = sen, sim, n
+			}
 		}
 	}
-	return Shorten(best, 90)
+	return capitalize(Shorten(best, titleLength))
+}
+
+// titleCandidates bounds the asks whose sentences are weighed for a title.
+const titleCandidates = 8
+
+// titleLength is the longest title, in characters.
+const titleLength = 90
+
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // Shorten trims text to at most n characters on a word boundary where

@@ -16,7 +16,8 @@ type ServeConfig struct {
 	// Lease is how long a worker holds a claimed event: a server that dies
 	// holding events delays them by at most this much (default 2m).
 	Lease time.Duration `yaml:"lease"`
-	// Every says how often each scheduled job runs; zero turns one off.
+	// Every says how often each scheduled job runs: zero takes the
+	// default, a negative duration (-1s) turns the job off.
 	Every struct {
 		Collect time.Duration `yaml:"collect"` // collect, classify and rank (default 15m)
 		Sync    time.Duration `yaml:"sync"`    // tracker sync (default 30m)

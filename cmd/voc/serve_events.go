@@ -65,13 +65,6 @@ type collectOnChange struct {
 }
 
 func (c *collectOnChange) run(ctx context.Context, typ string, ev store.Event) error {
-	c.mu.Lock()
-	covered := ev.ReceivedAt.Before(c.last[typ])
-	c.mu.Unlock()
-	if covered {
-		return nil
-	}
-	started := time.Now()
 	var names []string
 	for _, s := range c.a.cfg.Sources {
 		if s.Type == typ {
@@ -81,7 +74,16 @@ func (c *collectOnChange) run(ctx context.Context, typ string, ev store.Event) e
 	if len(names) == 0 {
 		return server.Permanent(fmt.Errorf("%s webhook: no %s source in the config to collect", typ, typ))
 	}
-	err := c.a.locked(ctx, func() error {
+	return c.a.locked(ctx, func() error {
+		// Checked under the lock: a collect that began after this event
+		// arrived, on another worker, has read what it announced.
+		c.mu.Lock()
+		covered := ev.ReceivedAt.Before(c.last[typ])
+		c.mu.Unlock()
+		if covered {
+			return nil
+		}
+		started := time.Now()
 		for _, name := range names {
 			cs, err := c.a.collectorsFor(name, time.Time{})
 			if err != nil {
@@ -94,15 +96,12 @@ func (c *collectOnChange) run(ctx context.Context, typ string, ev store.Event) e
 		if err := c.a.classify(ctx, io.Discard); err != nil {
 			return err
 		}
-		return c.a.rank(ctx, io.Discard)
-	})
-	if err != nil {
-		return err
-	}
-	c.mu.Lock()
-	if started.After(c.last[typ]) {
+		if err := c.a.rank(ctx, io.Discard); err != nil {
+			return err
+		}
+		c.mu.Lock()
 		c.last[typ] = started
-	}
-	c.mu.Unlock()
-	return nil
+		c.mu.Unlock()
+		return nil
+	})
 }

@@ -19,7 +19,12 @@ const eventRetention = 7 * 24 * time.Hour
 // digest is posted at most once per due time.
 func (a *app) scheduleJobs(srv *server.Server, sc ServeConfig) error {
 	log := func(job string) io.Writer { return logWriter{a: a, job: job} }
-	srv.Schedule(server.Job{Name: "pipeline", Every: sc.Every.Collect, Lease: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+	schedule := func(j server.Job) {
+		if j.Every > 0 {
+			srv.Schedule(j)
+		}
+	}
+	schedule(server.Job{Name: "pipeline", Every: sc.Every.Collect, Lease: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
 		return a.locked(ctx, func() error {
 			cs, err := a.collectorsFor("", time.Time{})
 			if err != nil {
@@ -34,7 +39,7 @@ func (a *app) scheduleJobs(srv *server.Server, sc ServeConfig) error {
 			return a.rank(ctx, log("rank"))
 		})
 	}})
-	srv.Schedule(server.Job{Name: "sync", Every: sc.Every.Sync, Lease: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+	schedule(server.Job{Name: "sync", Every: sc.Every.Sync, Lease: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
 		real, kind, err := a.tracker()
 		if err != nil {
 			return err
@@ -42,7 +47,7 @@ func (a *app) scheduleJobs(srv *server.Server, sc ServeConfig) error {
 		return a.locked(ctx, func() error { return a.syncIssues(ctx, log("sync"), a.cfg.path(a.cfg.Sync.Out), real, kind) })
 	}})
 	if a.cfg.Sync.Tracker != "" {
-		srv.Schedule(server.Job{Name: "pull", Every: sc.Every.Pull, Lease: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+		schedule(server.Job{Name: "pull", Every: sc.Every.Pull, Lease: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
 			real, kind, err := a.tracker()
 			if err != nil {
 				return err
@@ -50,7 +55,7 @@ func (a *app) scheduleJobs(srv *server.Server, sc ServeConfig) error {
 			return a.locked(ctx, func() error { return a.pullStatus(ctx, log("pull"), real, kind) })
 		}})
 	}
-	srv.Schedule(server.Job{Name: "purge", Every: sc.Every.Purge, Run: func(ctx context.Context, _ time.Time) error {
+	schedule(server.Job{Name: "purge", Every: sc.Every.Purge, Run: func(ctx context.Context, _ time.Time) error {
 		n, err := a.st.PurgeEvents(ctx, time.Now().Add(-eventRetention))
 		if n > 0 {
 			a.log.Info("purged processed events", "events", n)

@@ -1,6 +1,9 @@
 package textnorm
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // concepts is a small bilingual glossary of everyday SaaS-support words:
 // each English stem or Japanese term maps to one concept, so that an English
@@ -65,11 +68,20 @@ var conceptOf = map[string]string{}
 var jaConcepts [][2]string
 
 func init() {
-	for c, terms := range concepts {
-		for _, t := range terms {
+	// In concept order, the first concept claiming a stem keeps it: map
+	// order would let two runs read the same word as different concepts.
+	names := make([]string, 0, len(concepts))
+	for c := range concepts {
+		names = append(names, c)
+	}
+	sort.Strings(names)
+	for _, c := range names {
+		for _, t := range concepts[c] {
 			t = Fold(t)
 			if isASCIIWord(t) {
-				conceptOf[Stem(t)] = c
+				if _, taken := conceptOf[Stem(t)]; !taken {
+					conceptOf[Stem(t)] = c
+				}
 			} else {
 				jaConcepts = append(jaConcepts, [2]string{t, c})
 			}
