@@ -3,6 +3,7 @@ package prioritizer
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -254,5 +255,36 @@ func TestEnglishAndJapaneseMeet(t *testing.T) {
 	}
 	if topicOf[1] == topicOf[5] {
 		t.Errorf("the CSV time-out and the Android crash must stay apart: %v", topicOf)
+	}
+}
+
+// TestRankIsDeterministic ranks the same asks many times: map iteration
+// order changes every time, and the topics must not.
+func TestRankIsDeterministic(t *testing.T) {
+	texts := []string{"Please add a Gantt chart view", "Gantt view for projects would help", "we need a timeline / gantt",
+		"CSV export times out", "export to csv fails with 504", "Exporting the report to CSV is very slow", "レポートのCSVエクスポートが失敗します",
+		"dark mode please", "a dark theme for the app", "Can we get recurring tasks?", "recurring task support", "SSO with Okta",
+		"SAML SSO login loop", "Okta SSOでログインできません", "bulk edit tasks", "edit many tasks at once", "custom fields on tasks"}
+	var asks []Ask
+	for i := range 120 {
+		kind := voc.KindFeature
+		if i%3 == 0 {
+			kind = voc.KindBug
+		}
+		asks = append(asks, ask(int64(i+1), kind, texts[i%len(texts)]+fmt.Sprintf(" (case %d)", i%7), fmt.Sprint("a", i%13)))
+	}
+	sig := func() string {
+		res := Rank(asks, nil, nil, Config{Weights: DefaultWeights()})
+		var b strings.Builder
+		for _, tp := range res.Topics {
+			fmt.Fprintf(&b, "%s %s %d %.6f|", tp.Key, tp.Title, tp.Items, tp.Score)
+		}
+		return b.String()
+	}
+	first := sig()
+	for range 20 {
+		if got := sig(); got != first {
+			t.Fatalf("same asks, different topics:\n%s\n%s", first, got)
+		}
 	}
 }
