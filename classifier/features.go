@@ -72,8 +72,7 @@ func isCJK(r rune) bool {
 // Features appends the features of text to buf (reused between calls to
 // avoid allocation) and returns it, L2-normalised.
 func (f Featurizer) Features(text string, buf []Feature) []Feature {
-	var scratch [512]byte
-	buf, _ = f.indices(text, buf, scratch[:0])
+	buf, _ = f.indices(text, buf, nil) // only non-ASCII text is folded into a new buffer
 	if len(buf) > 0 {
 		norm := featureNorm(len(buf))
 		for j := range buf {

@@ -31,6 +31,10 @@ func AppendFold(dst []byte, s string) []byte {
 		return dst
 	}
 	start := len(dst)
+	// Room for the NFKC form and its lower-cased copy, in most cases.
+	if need := start + 2*len(s) + 2*utf8.UTFMax; cap(dst) < need {
+		dst = append(make([]byte, 0, need), dst...)
+	}
 	dst = norm.NFKC.AppendString(dst, s)
 	end := len(dst)
 	for i := start; i < end; {
