@@ -14,6 +14,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"flag"
 	"fmt"
@@ -21,12 +22,15 @@ import (
 	"log"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	_ "github.com/lib/pq" // PostgreSQL driver, for the fresh schema
 
 	"github.com/voc-dev/voc/server"
 	"github.com/voc-dev/voc/store"
@@ -49,6 +53,16 @@ func main() {
 		*dsn = filepath.Join(dir, "voc.db")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	if store.IsPostgres(*dsn) {
+		// A fresh schema, dropped afterwards: every run starts from an empty
+		// queue and leaves the database as it was.
+		fresh, drop, err := freshSchema(*dsn)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer drop()
+		*dsn = fresh
+	}
 	st, err := store.Open(ctx, *dsn)
 	if err != nil {
 		log.Fatal(err)
@@ -160,6 +174,25 @@ func load(c *http.Client, url string, body []byte, rate int, dur time.Duration, 
 	wg.Wait()
 	sort.Float64s(res.lat)
 	return res
+}
+
+func freshSchema(dsn string) (string, func(), error) {
+	admin, err := sql.Open("postgres", dsn)
+	if err != nil {
+		return "", nil, err
+	}
+	schema := fmt.Sprintf("voc_bench_%d", time.Now().UnixNano())
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		return "", nil, err
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", nil, err
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE"); admin.Close() }, nil
 }
 
 func median(v []float64) float64 {
