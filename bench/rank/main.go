@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -21,15 +22,24 @@ import (
 
 func main() {
 	n := flag.Int("n", 100000, "asks to rank")
+	prof := flag.String("cpuprofile", "", "write a CPU profile of the ranking to this file")
 	flag.Parse()
 	asks, accounts := synth(*n)
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	res := prioritizer.Rank(asks, accounts, nil, prioritizer.Config{Weights: prioritizer.DefaultWeights()})
 	d := time.Since(start)
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	fmt.Printf("asks %d  topics %d  time %.1fs  %.0f asks/s  peak RSS %.0f MiB\n", *n, len(res.Topics), d.Seconds(), float64(*n)/d.Seconds(), float64(ru.Maxrss)/1024)
-	os.Exit(0)
 }
 
 // synth makes n feature asks over n/50 distinct requests worded with random
