@@ -22,7 +22,34 @@ const DefaultMergeThreshold = 0.5
 // candidate topics, which keeps the cost per ask bounded.
 const candidateTerms = 8
 
-type vector map[string]float64
+// term is a word, n-gram or concept, interned: clustering compares
+// numbers, not strings, and an ask's terms cost four bytes each.
+type term = int32
+
+// vocab interns the terms of one ranking run.
+type vocab struct {
+	ids   map[string]term
+	names []string
+}
+
+func newVocab() *vocab { return &vocab{ids: map[string]term{}} }
+
+// intern returns the terms of tokens, adding new ones.
+func (v *vocab) intern(tokens []string) []term {
+	out := make([]term, len(tokens))
+	for i, t := range tokens {
+		id, ok := v.ids[t]
+		if !ok {
+			id = term(len(v.names))
+			v.ids[t] = id
+			v.names = append(v.names, t)
+		}
+		out[i] = id
+	}
+	return out
+}
+
+type vector map[term]float64
 
 // clusterer groups texts greedily: each text joins the most similar
 // existing cluster (cosine of TF-IDF vectors against the cluster's
@@ -31,18 +58,22 @@ type vector map[string]float64
 // text does not grow with the number of clusters.
 type clusterer struct {
 	threshold float64
-	idf       map[string]float64
+	vocab     *vocab
+	idf       []float64 // by term; 0 for terms no document of the family has
 	defIDF    float64
 	centroids []vector
 	norms     []float64
 	norm2     []float64 // squared norms, kept as terms are added
-	index     map[string][]int
+	index     [][]int   // by term: the clusters whose centroid has it
+	// seen marks the clusters already compared in this add (round).
+	seen  []int
+	round int
 }
 
-func newClusterer(docs [][]string, threshold float64) *clusterer {
-	df := map[string]int{}
+func newClusterer(docs [][]term, v *vocab, threshold float64) *clusterer {
+	df := make([]int, len(v.names))
 	for _, d := range docs {
-		seen := map[string]bool{}
+		seen := map[term]bool{}
 		for _, t := range d {
 			if !seen[t] {
 				seen[t] = true
@@ -51,16 +82,18 @@ func newClusterer(docs [][]string, threshold float64) *clusterer {
 		}
 	}
 	n := float64(len(docs))
-	idf := make(map[string]float64, len(df))
+	idf := make([]float64, len(df))
 	for t, c := range df {
-		idf[t] = math.Log((n+1)/(float64(c)+1)) + 1
+		if c > 0 {
+			idf[t] = math.Log((n+1)/(float64(c)+1)) + 1
+		}
 	}
-	return &clusterer{threshold: threshold, idf: idf, defIDF: math.Log(n+1) + 1, index: map[string][]int{}}
+	return &clusterer{threshold: threshold, vocab: v, idf: idf, defIDF: math.Log(n+1) + 1}
 }
 
-func (c *clusterer) vectorize(tokens []string) vector {
+func (c *clusterer) vectorize(terms []term) vector {
 	v := vector{}
-	for _, t := range tokens {
+	for _, t := range terms {
 		v[t]++
 	}
 	// Sums run in term order: float addition is not associative, and map
@@ -80,39 +113,41 @@ func (c *clusterer) vectorize(tokens []string) vector {
 
 // sortedKeys returns v's terms in order, the order every sum over a
 // vector takes.
-func sortedKeys(v vector) []string {
-	keys := make([]string, 0, len(v))
+func sortedKeys(v vector) []term {
+	keys := make([]term, 0, len(v))
 	for t := range v {
 		keys = append(keys, t)
 	}
-	sort.Strings(keys)
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	return keys
 }
 
-func (c *clusterer) weight(t string) float64 {
-	if w, ok := c.idf[t]; ok {
-		return w
+func (c *clusterer) weight(t term) float64 {
+	if int(t) < len(c.idf) && c.idf[t] > 0 {
+		return c.idf[t]
 	}
 	return c.defIDF
 }
 
 // add places one text and returns its cluster index and its similarity to
 // that cluster (1 for a new cluster).
-func (c *clusterer) add(tokens []string) (int, float64) {
-	v := c.vectorize(tokens)
+func (c *clusterer) add(terms []term) (int, float64) {
+	v := c.vectorize(terms)
 	if len(v) == 0 {
 		return c.newCluster(v), 1
 	}
 	keys := sortedKeys(v)
-	terms := topTerms(v, candidateTerms)
 	best, bestSim := -1, 0.0
-	seen := map[int]bool{}
-	for _, t := range terms {
+	c.round++
+	for _, t := range c.topTerms(v, candidateTerms) {
+		if int(t) >= len(c.index) {
+			continue
+		}
 		for _, k := range c.index[t] {
-			if seen[k] {
+			if c.seen[k] == c.round {
 				continue
 			}
-			seen[k] = true
+			c.seen[k] = c.round
 			if s := c.cosine(v, keys, k); s > bestSim || (s == bestSim && k < best) {
 				best, bestSim = k, s
 			}
@@ -126,7 +161,7 @@ func (c *clusterer) add(tokens []string) (int, float64) {
 }
 
 // cosine of v (its terms in order in keys) and cluster k's centroid.
-func (c *clusterer) cosine(v vector, keys []string, k int) float64 {
+func (c *clusterer) cosine(v vector, keys []term, k int) float64 {
 	if c.norms[k] == 0 {
 		return 0
 	}
@@ -143,6 +178,7 @@ func (c *clusterer) newCluster(v vector) int {
 	c.centroids = append(c.centroids, vector{})
 	c.norms = append(c.norms, 0)
 	c.norm2 = append(c.norm2, 0)
+	c.seen = append(c.seen, 0)
 	c.merge(k, v, sortedKeys(v))
 	return k
 }
@@ -150,12 +186,15 @@ func (c *clusterer) newCluster(v vector) int {
 // merge adds v to cluster k's centroid. The centroid's squared norm is
 // kept up to date term by term, in v's term order, so it costs the size
 // of v, not of the centroid, and is the same on every run.
-func (c *clusterer) merge(k int, v vector, keys []string) {
+func (c *clusterer) merge(k int, v vector, keys []term) {
 	cent := c.centroids[k]
 	for _, t := range keys {
 		w := v[t]
 		old, ok := cent[t]
 		if !ok {
+			for int(t) >= len(c.index) {
+				c.index = append(c.index, nil)
+			}
 			c.index[t] = append(c.index[t], k)
 		}
 		cent[t] = old + w
@@ -164,9 +203,9 @@ func (c *clusterer) merge(k int, v vector, keys []string) {
 	c.norms[k] = math.Sqrt(max(c.norm2[k], 0))
 }
 
-// similarity of a text's vector to cluster k, for picking a title.
-func (c *clusterer) similarity(tokens []string, k int) float64 {
-	v := c.vectorize(tokens)
+// similarity of a text's terms to cluster k, for picking a title.
+func (c *clusterer) similarity(terms []term, k int) float64 {
+	v := c.vectorize(terms)
 	return c.cosine(v, sortedKeys(v), k)
 }
 
@@ -194,9 +233,8 @@ func (c *clusterer) mergeSimilar(th float64) []int {
 	for k := range c.centroids {
 		v := c.normalized(k)
 		keys := sortedKeys(v)
-		terms := topTerms(v, candidateTerms)
 		best, bestSim := -1, 0.0
-		for _, t := range terms {
+		for _, t := range c.topTerms(v, candidateTerms) {
 			for _, j := range c.index[t] {
 				if j >= k {
 					continue
@@ -242,32 +280,32 @@ func (c *clusterer) bridgeScripts(find func(int) int, parent []int) {
 		for _, t := range sortedKeys(cent) {
 			w := cent[t]
 			allW += w
-			if isCJKTerm(t) {
+			if isCJKTerm(c.vocab.names[t]) {
 				cjkW += w
 			}
 		}
 		return allW > 0 && cjkW/allW > 0.5
 	}
-	shared := map[string]bool{}
+	shared := map[term]bool{}
 	for k, cent := range c.centroids {
 		if find(k) != k || !isCJKSide(cent) {
 			continue
 		}
 		for t := range cent {
-			if !isCJKTerm(t) {
+			if !isCJKTerm(c.vocab.names[t]) {
 				shared[t] = true
 			}
 		}
 	}
 	var sides []side
-	index := map[string][]int{}
+	index := map[term][]int{}
 	for k, cent := range c.centroids {
 		if find(k) != k {
 			continue
 		}
 		b := vector{}
 		for t, w := range cent {
-			if strings.HasPrefix(t, "~") || shared[t] {
+			if strings.HasPrefix(c.vocab.names[t], "~") || shared[t] {
 				b[t] = w
 			}
 		}
@@ -284,7 +322,7 @@ func (c *clusterer) bridgeScripts(find func(int) int, parent []int) {
 		}
 		sides = append(sides, side{k: k, cjk: isCJKSide(cent), bridge: b})
 		i := len(sides) - 1
-		for _, t := range topTerms(b, candidateTerms) {
+		for _, t := range c.topTerms(b, candidateTerms) {
 			index[t] = append(index[t], i)
 		}
 	}
@@ -293,14 +331,15 @@ func (c *clusterer) bridgeScripts(find func(int) int, parent []int) {
 			continue
 		}
 		best, bestSim := -1, 0.0
-		for _, t := range topTerms(a.bridge, candidateTerms) {
+		aKeys := sortedKeys(a.bridge)
+		for _, t := range c.topTerms(a.bridge, candidateTerms) {
 			for _, j := range index[t] {
 				b := sides[j]
 				if b.cjk || j == i {
 					continue
 				}
 				var dot float64
-				for _, t := range sortedKeys(a.bridge) {
+				for _, t := range aKeys {
 					dot += a.bridge[t] * b.bridge[t]
 				}
 				if dot > bestSim {
@@ -330,17 +369,19 @@ func (c *clusterer) normalized(k int) vector {
 	return v
 }
 
-// topTerms returns the n heaviest terms of v, heaviest first.
-func topTerms(v vector, n int) []string {
-	terms := make([]string, 0, len(v))
+// topTerms returns the n heaviest terms of v, heaviest first, ties in
+// the terms' spelling order.
+func (c *clusterer) topTerms(v vector, n int) []term {
+	terms := make([]term, 0, len(v))
 	for t := range v {
 		terms = append(terms, t)
 	}
+	names := c.vocab.names
 	sort.Slice(terms, func(i, j int) bool {
 		if v[terms[i]] != v[terms[j]] {
 			return v[terms[i]] > v[terms[j]]
 		}
-		return terms[i] < terms[j]
+		return names[terms[i]] < names[terms[j]]
 	})
 	if len(terms) > n {
 		terms = terms[:n]

@@ -13,11 +13,12 @@ func Cluster(texts []string, threshold, merge float64) []int {
 	if merge == 0 {
 		merge = DefaultMergeThreshold
 	}
-	toks := make([][]string, len(texts))
+	words := newVocab()
+	toks := make([][]term, len(texts))
 	for i, t := range texts {
-		toks[i] = tokens(t)
+		toks[i] = words.intern(tokens(t))
 	}
-	c := newClusterer(toks, threshold)
+	c := newClusterer(toks, words, threshold)
 	assigned := make([]int, len(texts))
 	for i := range toks {
 		assigned[i], _ = c.add(toks[i])

@@ -62,7 +62,7 @@ type Result struct {
 type cluster struct {
 	key   string
 	asks  []int
-	token [][]string
+	token [][]term
 	idx   int // clusterer index, -1 for non-goal clusters
 	ng    string
 }
@@ -82,16 +82,17 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 		}
 		return asks[i].Ref < asks[j].Ref
 	})
-	toks := make([][]string, len(asks))
+	words := newVocab()
+	toks := make([][]term, len(asks))
 	for i, a := range asks {
-		toks[i] = tokens(a.Quote + "\n" + a.Context)
+		toks[i] = words.intern(tokens(a.Quote + "\n" + a.Context))
 	}
 
 	// Bugs and features are clustered separately: a failure report and a
 	// request never share a topic. Out-of-scope asks gather under the
 	// non-goal they fall under, which is decided once and reused.
 	families := map[string]*clusterer{}
-	var docsBug, docsFeat [][]string
+	var docsBug, docsFeat [][]term
 	for i, a := range asks {
 		switch a.Kind {
 		case voc.KindBug:
@@ -100,8 +101,8 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 			docsFeat = append(docsFeat, toks[i])
 		}
 	}
-	families[string(voc.KindBug)] = newClusterer(docsBug, cfg.Threshold)
-	families[string(voc.KindFeature)] = newClusterer(docsFeat, cfg.Threshold)
+	families[string(voc.KindBug)] = newClusterer(docsBug, words, cfg.Threshold)
+	families[string(voc.KindFeature)] = newClusterer(docsFeat, words, cfg.Threshold)
 
 	// First pass: every ask joins or starts a cluster of its family.
 	assigned := make([]int, len(asks))
@@ -250,7 +251,7 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 // applyOverrides applies a product owner's splits, then merges, to the
 // machine's clusters. Overrides naming topics or asks that no longer exist
 // are ignored.
-func applyOverrides(clusters []*cluster, asks []Ask, toks [][]string, cfg Config) []*cluster {
+func applyOverrides(clusters []*cluster, asks []Ask, toks [][]term, cfg Config) []*cluster {
 	if len(cfg.Split) == 0 && len(cfg.Merge) == 0 {
 		return clusters
 	}
@@ -258,7 +259,7 @@ func applyOverrides(clusters []*cluster, asks []Ask, toks [][]string, cfg Config
 	var out []*cluster
 	for _, cl := range clusters {
 		var keepAsks []int
-		var keepToks [][]string
+		var keepToks [][]term
 		for j, i := range cl.asks {
 			group, ok := cfg.Split[asks[i].Ref]
 			if !ok {
@@ -390,7 +391,7 @@ func title(asks []Ask, cl *cluster, fams map[string]*clusterer) string {
 			toks := tokens(sen)
 			sim := c.sim
 			if fam != nil && len(sentences) > 1 {
-				sim = fam.similarity(toks, cl.idx)
+				sim = fam.similarity(fam.vocab.intern(toks), cl.idx)
 			}
 			if n := len(toks); n < 3 {
 				sim *= float64(n) / 3

@@ -23,6 +23,7 @@ import (
 func main() {
 	n := flag.Int("n", 100000, "asks to rank")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the ranking to this file")
+	memprof := flag.String("memprofile", "", "write a profile of the ranking's allocations to this file")
 	flag.Parse()
 	asks, accounts := synth(*n)
 	if *prof != "" {
@@ -37,6 +38,15 @@ func main() {
 	start := time.Now()
 	res := prioritizer.Rank(asks, accounts, nil, prioritizer.Config{Weights: prioritizer.DefaultWeights()})
 	d := time.Since(start)
+	if *memprof != "" {
+		f, err := os.Create(*memprof)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		pprof.Lookup("allocs").WriteTo(f, 0)
+		f.Close()
+	}
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	fmt.Printf("asks %d  topics %d  time %.1fs  %.0f asks/s  peak RSS %.0f MiB\n", *n, len(res.Topics), d.Seconds(), float64(*n)/d.Seconds(), float64(ru.Maxrss)/1024)

@@ -115,6 +115,9 @@ func Concepts(s string) []string {
 			add(c)
 		}
 	}
+	if isASCIIWord(f) {
+		return out // no Japanese term can occur
+	}
 	for _, jc := range jaConcepts {
 		if strings.Contains(f, jc[0]) {
 			add(jc[1])
