@@ -56,7 +56,7 @@ type tokenizer struct {
 	pad      [maxWord + 2]rune // '<', the word (at most 64 runes), '>'
 	wn       int
 	wordHash uint64 // hash of the word so far
-	wide     bool   // the word has a rune of more than one byte
+	wide     bool   // the word has a rune of 0x100 or more (fnvRune hashes several bytes)
 	cjk      [64]rune
 	cn       int
 	prevWord uint64
