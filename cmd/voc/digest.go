@@ -60,7 +60,7 @@ func (a *app) buildDigest(ctx context.Context, since time.Time) (slack.Digest, e
 	for _, e := range entries {
 		se := slack.Entry{Rank: e.Rank, TopicID: e.ID, Title: a.redactor.Redact(e.Title), Kind: string(e.Kind), Area: e.Area, Score: e.Score,
 			Why: breakdownLine(e.Breakdown), Accounts: e.Accounts, MRR: voc.FormatMoney(e.MRR, e.Currency), FirstSeen: e.FirstSeen.Format(time.DateOnly)}
-		this, last, g := w.growth(e.ID, now)
+		this, last, g := w.growth(e.ID)
 		se.Trend, se.Growth = trendWords(this, last, g), g
 		decidedSince := e.Decision != nil && e.Decision.At.After(window)
 		switch e.Status {

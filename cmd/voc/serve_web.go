@@ -18,7 +18,10 @@ import (
 type webBackend struct{ a *app }
 
 // weekly counts each topic's items per week (weeks start on Monday, UTC).
-type weekly map[int64]map[time.Time]int
+type weekly struct {
+	counts map[int64]map[time.Time]int
+	latest time.Time // the latest ask: "now" for trends, as in scoring
+}
 
 func weekStart(t time.Time) time.Time {
 	t = t.UTC().Truncate(24 * time.Hour)
@@ -28,27 +31,30 @@ func weekStart(t time.Time) time.Time {
 func (a *app) weeklyCounts(ctx context.Context) (weekly, error) {
 	items, err := a.st.BacklogItems(ctx)
 	if err != nil {
-		return nil, err
+		return weekly{}, err
 	}
-	w := weekly{}
+	w := weekly{counts: map[int64]map[time.Time]int{}}
 	for _, it := range items {
+		if it.AskedAt.After(w.latest) {
+			w.latest = it.AskedAt
+		}
 		if it.TopicID == nil {
 			continue
 		}
-		m := w[*it.TopicID]
+		m := w.counts[*it.TopicID]
 		if m == nil {
 			m = map[time.Time]int{}
-			w[*it.TopicID] = m
+			w.counts[*it.TopicID] = m
 		}
 		m[weekStart(it.AskedAt)]++
 	}
 	return w, nil
 }
 
-// growth compares the latest full week with the one before it.
-func (w weekly) growth(id int64, now time.Time) (this, last int, g float64) {
-	cur := weekStart(now)
-	this, last = w[id][cur.AddDate(0, 0, -7)], w[id][cur.AddDate(0, 0, -14)]
+// growth compares the week of the latest ask with the one before it.
+func (w weekly) growth(id int64) (this, last int, g float64) {
+	cur := weekStart(w.latest)
+	this, last = w.counts[id][cur], w.counts[id][cur.AddDate(0, 0, -7)]
 	if last > 0 {
 		g = float64(this-last) / float64(last)
 	} else if this > 0 {
@@ -62,7 +68,7 @@ func trendWords(this, last int, g float64) string {
 	case this == 0 && last == 0:
 		return "quiet"
 	case last == 0:
-		return fmt.Sprintf("new: %d last week", this)
+		return fmt.Sprintf("new: %d this week", this)
 	default:
 		return fmt.Sprintf("%+.0f%% w/w (%d→%d)", 100*g, last, this)
 	}
@@ -71,7 +77,7 @@ func trendWords(this, last int, g float64) string {
 func (b webBackend) row(e backlogEntry, w weekly, links map[string]store.Link, now time.Time) web.Row {
 	r := web.Row{Rank: e.Rank, ID: e.ID, Title: b.a.redactor.Redact(e.Title), Kind: string(e.Kind), Area: e.Area, Status: string(e.Status),
 		Score: e.Score, Accounts: e.Accounts, MRR: voc.FormatMoney(e.MRR, e.Currency), FirstSeen: e.FirstSeen, LastSeen: e.LastSeen,
-		Trend: trendWords(w.growth(e.ID, now))}
+		Trend: trendWords(w.growth(e.ID))}
 	for k, v := range e.Breakdown {
 		r.Breakdown = append(r.Breakdown, web.Part{Name: k, Value: v})
 	}
@@ -147,9 +153,9 @@ func (b webBackend) Topic(ctx context.Context, id int64) (web.Detail, error) {
 	}
 	// Every week from the first ask to now, empty ones included, so the
 	// chart's gaps are real.
-	if len(w[id]) > 0 {
+	if len(w.counts[id]) > 0 {
 		for wk := weekStart(t.FirstSeen); !wk.After(time.Now()); wk = wk.AddDate(0, 0, 7) {
-			out.Weekly = append(out.Weekly, web.Week{Start: wk, Items: w[id][wk]})
+			out.Weekly = append(out.Weekly, web.Week{Start: wk, Items: w.counts[id][wk]})
 		}
 		if n := len(out.Weekly); n > 52 {
 			out.Weekly = out.Weekly[n-52:]
