@@ -10,7 +10,7 @@ import (
 
 // DefaultThreshold is the cosine similarity an ask needs to the centroid of
 // an existing topic to join it.
-const DefaultThreshold = 0.2
+const DefaultThreshold = 0.25
 
 // DefaultMergeThreshold is the similarity two topics' centroids need to be
 // merged by the second pass. Higher than the join threshold: merging whole
