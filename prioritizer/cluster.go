@@ -68,6 +68,9 @@ type clusterer struct {
 	// seen marks the clusters already compared in this add (round).
 	seen  []int
 	round int
+	// fixed marks kept topics (incremental ranking): the merge passes
+	// never merge two of them.
+	fixed []bool
 }
 
 func newClusterer(docs [][]term, v *vocab, threshold float64) *clusterer {
@@ -179,8 +182,22 @@ func (c *clusterer) newCluster(v vector) int {
 	c.norms = append(c.norms, 0)
 	c.norm2 = append(c.norm2, 0)
 	c.seen = append(c.seen, 0)
+	c.fixed = append(c.fixed, false)
 	c.merge(k, v, sortedKeys(v))
 	return k
+}
+
+// newFixedCluster starts a kept topic with its first member.
+func (c *clusterer) newFixedCluster(terms []term) int {
+	k := c.newCluster(c.vectorize(terms))
+	c.fixed[k] = true
+	return k
+}
+
+// join adds a member to cluster k without searching: a kept topic's ask.
+func (c *clusterer) join(k int, terms []term) {
+	v := c.vectorize(terms)
+	c.merge(k, v, sortedKeys(v))
 }
 
 // merge adds v to cluster k's centroid. The centroid's squared norm is
@@ -201,12 +218,6 @@ func (c *clusterer) merge(k int, v vector, keys []term) {
 		c.norm2[k] += 2*old*w + w*w
 	}
 	c.norms[k] = math.Sqrt(max(c.norm2[k], 0))
-}
-
-// similarity of a text's terms to cluster k, for picking a title.
-func (c *clusterer) similarity(terms []term, k int) float64 {
-	v := c.vectorize(terms)
-	return c.cosine(v, sortedKeys(v), k)
 }
 
 // tokens is the clustering view of a text.
@@ -231,6 +242,9 @@ func (c *clusterer) mergeSimilar(th float64) []int {
 		return i
 	}
 	for k := range c.centroids {
+		if c.fixed[k] {
+			continue // a kept topic keeps its identity
+		}
 		v := c.normalized(k)
 		keys := sortedKeys(v)
 		best, bestSim := -1, 0.0
@@ -245,7 +259,7 @@ func (c *clusterer) mergeSimilar(th float64) []int {
 			}
 		}
 		if best >= 0 && bestSim >= th {
-			parent[find(k)] = find(best)
+			c.link(find, parent, k, best)
 		}
 	}
 	c.bridgeScripts(find, parent)
@@ -253,6 +267,19 @@ func (c *clusterer) mergeSimilar(th float64) []int {
 		parent[i] = find(i)
 	}
 	return parent
+}
+
+// link merges the clusters of x and y under y's root, or under the kept
+// topic's when one is kept; two kept topics are never merged.
+func (c *clusterer) link(find func(int) int, parent []int, x, y int) {
+	rx, ry := find(x), find(y)
+	switch {
+	case rx == ry, c.fixed[rx] && c.fixed[ry]:
+	case c.fixed[rx]:
+		parent[ry] = rx
+	default:
+		parent[rx] = ry
+	}
 }
 
 // BridgeThreshold is how similar an English and a Japanese topic must be on
@@ -348,7 +375,7 @@ func (c *clusterer) bridgeScripts(find func(int) int, parent []int) {
 			}
 		}
 		if best >= 0 && bestSim >= BridgeThreshold {
-			parent[find(a.k)] = find(sides[best].k)
+			c.link(find, parent, a.k, sides[best].k)
 		}
 	}
 }

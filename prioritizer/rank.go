@@ -7,6 +7,7 @@ package prioritizer
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -28,6 +29,11 @@ type Ask struct {
 	// subject line); it helps short asks ("yes please, we'd use it") meet
 	// the topic they belong to.
 	Context string
+	// Topic is the key of the topic the ask was in after the last ranking,
+	// empty for a new ask. Asks keep their topic: only new ones are
+	// clustered, and kept topics are never merged with each other. Leave
+	// it empty everywhere to recluster from scratch.
+	Topic string
 }
 
 // Config tunes ranking.
@@ -104,11 +110,57 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 	families[string(voc.KindBug)] = newClusterer(docsBug, words, cfg.Threshold)
 	families[string(voc.KindFeature)] = newClusterer(docsFeat, words, cfg.Threshold)
 
-	// First pass: every ask joins or starts a cluster of its family.
+	// First pass: asks ranked before stay in their topic (incremental
+	// ranking: the topics' centroids are rebuilt from their members, with
+	// no search), then every new ask joins the most similar topic or
+	// starts one.
 	assigned := make([]int, len(asks))
+	priorKey := map[string]map[int]string{} // family -> cluster -> its kept key
+	priorIdx := map[string]map[string]int{} // family -> kept key -> cluster
+	isNew := make([]bool, len(asks))
+	// An ask merged by hand into a topic of the other family is kept in
+	// the topic it came from, which the merge then folds in again.
+	mergedFrom := map[string][]string{} // target -> merged topics
+	for from, into := range cfg.Merge {
+		mergedFrom[into] = append(mergedFrom[into], from)
+	}
 	for i, a := range asks {
-		if c := families[string(a.Kind)]; c != nil && a.Kind != voc.KindOutOfScope {
-			assigned[i], _ = c.add(toks[i])
+		fam := string(a.Kind)
+		c := families[fam]
+		if c == nil || a.Kind == voc.KindOutOfScope {
+			continue
+		}
+		if a.Topic != "" && !strings.HasPrefix(a.Topic, fam+"-") {
+			var same []string
+			for _, from := range mergedFrom[a.Topic] {
+				if strings.HasPrefix(from, fam+"-") {
+					same = append(same, from)
+				}
+			}
+			a.Topic = ""
+			if len(same) == 1 {
+				a.Topic = same[0]
+			}
+		}
+		if a.Topic == "" {
+			isNew[i] = true
+			continue
+		}
+		if priorIdx[fam] == nil {
+			priorIdx[fam], priorKey[fam] = map[string]int{}, map[int]string{}
+		}
+		k, ok := priorIdx[fam][a.Topic]
+		if ok {
+			c.join(k, toks[i])
+		} else {
+			k = c.newFixedCluster(toks[i])
+			priorIdx[fam][a.Topic], priorKey[fam][k] = k, a.Topic
+		}
+		assigned[i] = k
+	}
+	for i, a := range asks {
+		if isNew[i] {
+			assigned[i], _ = families[string(a.Kind)].add(toks[i])
 		}
 	}
 	// Second pass: mend clusters split by a greedy start.
@@ -142,7 +194,11 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 		}
 		cl := byFamily[fam][k]
 		if cl == nil {
-			cl = &cluster{key: topicKey(fam, a.Ref), idx: k}
+			key, kept := priorKey[fam][k]
+			if !kept {
+				key = topicKey(fam, a.Ref)
+			}
+			cl = &cluster{key: key, idx: k}
 			byFamily[fam][k] = cl
 			clusters = append(clusters, cl)
 		}
@@ -364,17 +420,44 @@ func title(asks []Ask, cl *cluster, fams map[string]*clusterer) string {
 	if cl.idx >= 0 && len(cl.asks) > 0 {
 		fam = fams[string(asks[cl.asks[0]].Kind)]
 	}
+	// The centroid of all the topic's members, in their order: the same
+	// whether the topic was clustered afresh or kept from the last run.
+	var cent vector
+	var norm float64
+	vecs := make([]vector, len(cl.asks))
+	if fam != nil {
+		cent = vector{}
+		for j := range cl.asks {
+			vecs[j] = fam.vectorize(cl.token[j])
+			for _, t := range sortedKeys(vecs[j]) {
+				cent[t] += vecs[j][t]
+			}
+		}
+		for _, t := range sortedKeys(cent) {
+			norm += cent[t] * cent[t]
+		}
+		norm = math.Sqrt(norm)
+	}
+	simTo := func(v vector) float64 {
+		if norm == 0 {
+			return 0
+		}
+		var dot float64
+		for _, t := range sortedKeys(v) {
+			dot += v[t] * cent[t]
+		}
+		return dot / norm
+	}
 	cands := make([]cand, 0, len(cl.asks))
-	for j, i := range cl.asks {
+	for j := range cl.asks {
 		sim := 0.0
 		if fam != nil {
-			sim = fam.similarity(cl.token[j], cl.idx)
+			sim = simTo(vecs[j])
 		}
 		if n := len(cl.token[j]); n < 4 {
 			sim *= float64(n) / 4
 		}
 		cands = append(cands, cand{j, sim})
-		_ = i
 	}
 	sort.SliceStable(cands, func(a, b int) bool { return cands[a].sim > cands[b].sim })
 	if len(cands) > titleCandidates {
@@ -391,7 +474,7 @@ func title(asks []Ask, cl *cluster, fams map[string]*clusterer) string {
 			toks := tokens(sen)
 			sim := c.sim
 			if fam != nil && len(sentences) > 1 {
-				sim = fam.similarity(fam.vocab.intern(toks), cl.idx)
+				sim = simTo(fam.vectorize(fam.vocab.intern(toks)))
 			}
 			if n := len(toks); n < 3 {
 				sim *= float64(n) / 3

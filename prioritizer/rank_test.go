@@ -288,3 +288,52 @@ func TestRankIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestIncrementalRanking feeds a ranking's topics back in, as voc rank
+// does: the topics come back the same, new asks join the topic they ask
+// for, and kept topics are never merged or regrouped.
+func TestIncrementalRanking(t *testing.T) {
+	texts := []string{"Please add a Gantt chart view", "Gantt view for projects would help", "a gantt timeline please",
+		"dark mode please", "a dark theme for the app", "SSO with Okta", "Okta SSO support please"}
+	var asks []Ask
+	for i := range 35 {
+		asks = append(asks, ask(int64(i+1), voc.KindFeature, texts[i%len(texts)], fmt.Sprint("a", i%9)))
+	}
+	first := Rank(asks, nil, nil, cfg())
+	topicOf := map[int64]string{}
+	for key, ids := range first.Members {
+		for _, id := range ids {
+			topicOf[id] = key
+		}
+	}
+	kept := func(as []Ask) []Ask {
+		out := append([]Ask(nil), as...)
+		for i := range out {
+			out[i].Topic = topicOf[out[i].ID]
+		}
+		return out
+	}
+	again := Rank(kept(asks), nil, nil, cfg())
+	if fmt.Sprint(again.Members) != fmt.Sprint(first.Members) {
+		t.Fatalf("feeding the topics back changed them:\n%v\n%v", first.Members, again.Members)
+	}
+	// A new ask joins the Gantt topic and keeps its key.
+	gantt := topicOf[asks[0].ID]
+	more := append(kept(asks), ask(100, voc.KindFeature, "could we get a Gantt chart for our projects?", "a99"))
+	res := Rank(more, nil, nil, cfg())
+	if got := res.Members[gantt]; len(got) != len(first.Members[gantt])+1 || got[len(got)-1] != 100 {
+		t.Fatalf("the new Gantt ask did not join topic %s: %v", gantt, got)
+	}
+	// Two kept topics stay apart even though their asks are alike: a
+	// product owner's grouping is not undone by a later run.
+	split := kept(asks)
+	for i := range split {
+		if split[i].Topic == gantt && i%2 == 0 {
+			split[i].Topic = "feature-keptapart"
+		}
+	}
+	res = Rank(split, nil, nil, cfg())
+	if len(res.Members["feature-keptapart"]) == 0 || len(res.Members[gantt]) == 0 {
+		t.Fatalf("kept topics were merged: %v", res.Members)
+	}
+}

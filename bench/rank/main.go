@@ -24,8 +24,25 @@ func main() {
 	n := flag.Int("n", 100000, "asks to rank")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the ranking to this file")
 	memprof := flag.String("memprofile", "", "write a profile of the ranking's allocations to this file")
+	incr := flag.Float64("new", 0, "incremental: rank the first (1-new) share of the asks, keep their topics, then time ranking all of them (0: rank all afresh)")
 	flag.Parse()
 	asks, accounts := synth(*n)
+	if *incr > 0 {
+		// What voc rank does on a later run: asks ranked before keep their
+		// topic, only the new share is clustered.
+		old := asks[:int(float64(len(asks))*(1-*incr))]
+		first := prioritizer.Rank(old, accounts, nil, prioritizer.Config{Weights: prioritizer.DefaultWeights()})
+		topicOf := map[int64]string{}
+		for key, ids := range first.Members {
+			for _, id := range ids {
+				topicOf[id] = key
+			}
+		}
+		for i := range asks {
+			asks[i].Topic = topicOf[asks[i].ID]
+		}
+		fmt.Printf("kept %d asks in %d topics; %d new\n", len(old), len(first.Topics), len(asks)-len(old))
+	}
 	if *prof != "" {
 		f, err := os.Create(*prof)
 		if err != nil {

@@ -32,6 +32,9 @@ type app struct {
 	log      *slog.Logger
 	// syncLimit caps how many topics one sync handles (0: all).
 	syncLimit int
+	// recluster makes rank group every ask afresh instead of keeping the
+	// asks it ranked before in their topics.
+	recluster bool
 	// trackerHTTP, when set, is the HTTP client trackers are reached
 	// with (voc serve counts their calls through it).
 	trackerHTTP *http.Client

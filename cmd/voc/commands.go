@@ -121,7 +121,11 @@ func cmdClassify(ctx context.Context, e *env, fs *flag.FlagSet, args []string) e
 }
 
 func cmdRank(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
-	return withApp(ctx, e, fs, args, func(a *app) error { return a.rank(ctx, e.stdout) })
+	recluster := fs.Bool("recluster", false, "group every ask afresh (after changing cluster.* settings) instead of keeping asks in their topics")
+	return withApp(ctx, e, fs, args, func(a *app) error {
+		a.recluster = *recluster
+		return a.rank(ctx, e.stdout)
+	})
 }
 
 func cmdBacklog(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {

@@ -93,10 +93,24 @@ func (a *app) rank(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Asks ranked before keep their topic; only new ones are clustered.
+	keys := map[int64]string{}
+	if !a.recluster {
+		topics, err := a.st.Topics(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range topics {
+			keys[t.ID] = t.Key
+		}
+	}
 	asks := make([]prioritizer.Ask, len(rows))
 	for i, r := range rows {
 		asks[i] = prioritizer.Ask{Item: r.Item, Ref: fmt.Sprintf("%s/%s#%d", r.Source, r.ExternalID, r.Seq),
 			AccountID: r.AccountID, CustomerDomain: r.CustomerDomain, Context: r.Subject}
+		if r.TopicID != nil {
+			asks[i].Topic = keys[*r.TopicID]
+		}
 	}
 	overrides, err := a.st.Overrides(ctx)
 	if err != nil {
