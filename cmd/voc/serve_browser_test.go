@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"image/png"
-	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,41 +36,11 @@ func TestServeBacklogPageInChromium(t *testing.T) {
 		}
 		t.Skip("no chromium, chromium-browser or google-chrome on PATH; skipping the browser test")
 	}
-	dir := t.TempDir()
-	if code, _, errs := runVoc(t, "demo", "--dir", dir); code != 0 {
-		t.Fatal(errs)
-	}
-	strategy, err := os.ReadFile(filepath.Join("..", "..", "examples", "acme", "strategy.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(dir, "strategy.yaml"), strategy, 0o644)
-	cfgPath := filepath.Join(dir, "voc.yaml")
-	os.WriteFile(cfgPath, []byte("db: voc.db\nstrategy: strategy.yaml\nserve:\n  every:\n    collect: -1s\n    sync: -1s\n    purge: -1s\n"), 0o644)
+	_, cfgPath := serveWorkspace(t, "serve:\n  every:\n    collect: -1s\n    sync: -1s\n    purge: -1s\n")
 	t.Setenv(envWebToken, "page-token")
 	t.Setenv(envSlackSigning, "")
-	cfg, err := loadConfig(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := openApp(context.Background(), &env{stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.NewTextHandler(io.Discard, nil))}, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	srv, err := a.newServer("127.0.0.1:0", "browser")
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(runCtx) }()
-	defer func() { stop(); <-done }()
-	addr, err := srv.Addr(runCtx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + addr
+	a := openServeApp(t, cfgPath, nil)
+	base := runServe(t, a)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.Flag("headless", true),
 		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900))

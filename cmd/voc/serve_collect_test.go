@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -291,37 +290,13 @@ func newCollectServe(t *testing.T) *collectServe {
 	}
 	t.Setenv(envIntercomSecret, icClientSecret)
 	t.Setenv("VOC_INTERCOM_TOKEN", icToken)
-	c, err := loadConfig(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	a, err := openApp(context.Background(), e, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	srv, err := a.newServer("127.0.0.1:0", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	})
-	addr, err := srv.Addr(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := openServeApp(t, cfgPath, nil)
+	base := runServe(t, a)
 	// Let the pipeline job of the start finish, so that what follows is
 	// the webhooks' doing alone.
 	var run store.JobRun
 	waitFor(t, "the start's pipeline run", func() bool {
+		var err error
 		run, err = a.st.LastJobRun(context.Background(), "pipeline", "")
 		return err == nil && run.State != "running"
 	})
@@ -329,7 +304,7 @@ func newCollectServe(t *testing.T) *collectServe {
 		t.Fatalf("the start's pipeline run: %s %s", run.State, run.Error)
 	}
 	fk.resetLog()
-	return &collectServe{a: a, fk: fk, base: "http://" + addr}
+	return &collectServe{a: a, fk: fk, base: base}
 }
 
 func (cs *collectServe) queue(t *testing.T) store.QueueStats {

@@ -3,11 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,28 +18,10 @@ import (
 // is refused, "Done" ships the topic once whatever the redeliveries, and
 // reopening hands the topic back to the backlog.
 func TestServeJiraWebhookShipsTopic(t *testing.T) {
-	dir := t.TempDir()
-	if code, _, errs := runVoc(t, "demo", "--dir", dir); code != 0 {
-		t.Fatal(errs)
-	}
-	strategy, err := os.ReadFile(filepath.Join("..", "..", "examples", "acme", "strategy.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(dir, "strategy.yaml"), strategy, 0o644)
-	cfgPath := filepath.Join(dir, "voc.yaml")
-	os.WriteFile(cfgPath, []byte("db: voc.db\nstrategy: strategy.yaml\ntrackers:\n  jira:\n    base_url: https://acme.atlassian.net\nserve:\n  every:\n    collect: -1s\n    sync: -1s\n    purge: -1s\n"), 0o644)
+	_, cfgPath := serveWorkspace(t, "trackers:\n  jira:\n    base_url: https://acme.atlassian.net\nserve:\n  every:\n    collect: -1s\n    sync: -1s\n    purge: -1s\n")
 	t.Setenv(envJiraWebhook, "jira-secret")
 	t.Setenv(envSlackSigning, "")
-	cfg, err := loadConfig(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := openApp(context.Background(), &env{stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.NewTextHandler(io.Discard, nil))}, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := openServeApp(t, cfgPath, nil)
 	ctx := context.Background()
 	entries, err := a.backlog(ctx)
 	if err != nil {
@@ -53,18 +31,7 @@ func TestServeJiraWebhookShipsTopic(t *testing.T) {
 	if err := a.st.SaveLink(ctx, store.Link{TopicKey: topic.Key, Tracker: "jira", RemoteID: "VOC-7", URL: "https://acme.atlassian.net/browse/VOC-7", State: "open", SyncedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := a.newServer("127.0.0.1:0", "jira")
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(runCtx) }()
-	defer func() { stop(); <-done }()
-	addr, err := srv.Addr(runCtx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base := runServe(t, a)
 	event := func(id, status, category string, resolution any) []byte {
 		b, _ := json.Marshal(map[string]any{
 			"timestamp": time.Now().UnixMilli(), "webhookEvent": "jira:issue_updated", "issue_event_type_name": "issue_generic",
@@ -79,7 +46,7 @@ func TestServeJiraWebhookShipsTopic(t *testing.T) {
 		h.Set("Content-Type", "application/json")
 		h.Set("X-Hub-Signature", sign256(secret, body))
 		h.Set("X-Atlassian-Webhook-Identifier", delivery)
-		code, _ := send(t, "POST", "http://"+addr+"/hooks/jira", string(body), h)
+		code, _ := send(t, "POST", base+"/hooks/jira", string(body), h)
 		return code
 	}
 	status := func() (voc.Status, *voc.Decision) {

@@ -60,21 +60,8 @@ func TestServeKill9LosesAndRepeatsNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts real processes")
 	}
-	dir := t.TempDir()
-	if code, _, errs := runVoc(t, "demo", "--dir", dir); code != 0 {
-		t.Fatal(errs)
-	}
-	strategy, err := os.ReadFile(filepath.Join("..", "..", "examples", "acme", "strategy.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfgPath := filepath.Join(dir, "voc.yaml")
-	os.WriteFile(filepath.Join(dir, "strategy.yaml"), strategy, 0o644)
 	// Nothing scheduled but the work the events bring.
-	cfg := "db: voc.db\nstrategy: strategy.yaml\nserve:\n  lease: 2s\n  every:\n    collect: 1000h\n    sync: 1000h\n    purge: 1000h\n"
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir, cfgPath := serveWorkspace(t, "serve:\n  lease: 2s\n  every:\n    collect: 1000h\n    sync: 1000h\n    purge: 1000h\n")
 	const n = 120
 	asks := []string{"bug the CSV export times out for large projects", "feature please add a dark mode to the mobile app",
 		"feature SSO with Okta for our whole team", "no can you build us a custom CRM integration"}

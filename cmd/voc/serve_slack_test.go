@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -274,44 +273,18 @@ func newSlackServe(t *testing.T, run bool) *slackServe {
 	t.Setenv(envSlackBot, fakeSlackToken)
 	t.Setenv(envSlackSigning, slackSecret)
 	t.Setenv(envWebToken, "")
-	cfg, err := loadConfig(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &lockedBuffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("voc serve's log:\n%s", logs.String())
 		}
 	})
-	e := &env{stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.NewTextHandler(logs, nil))}
-	a, err := openApp(context.Background(), e, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
+	a := openServeApp(t, cfgPath, logs)
 	s := &slackServe{a: a, dir: dir, fake: fake}
 	if !run {
 		return s
 	}
-	srv, err := a.newServer("127.0.0.1:0", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	})
-	addr, err := srv.Addr(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.base = "http://" + addr
+	s.base = runServe(t, a)
 	return s
 }
 

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -89,34 +91,8 @@ func TestServeEndToEnd(t *testing.T) {
 	t.Setenv(envSlackSigning, slackSecret)
 	t.Setenv(envWebToken, "page-token")
 	t.Setenv(envSlackBot, "")
-	cfg, err := loadConfig(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	a, err := openApp(context.Background(), e, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	srv, err := a.newServer("127.0.0.1:0", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	addr, err := srv.Addr(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + addr
+	a := openServeApp(t, cfgPath, nil)
+	base := runServe(t, a)
 
 	// GitHub closes one of voc's issues as not planned.
 	f.mu.Lock()
@@ -208,4 +184,68 @@ func sign256(secret string, body []byte) string {
 
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
+
+// serveWorkspace makes the example workspace (voc demo) with a voc.yaml
+// holding its database, its strategy and extra YAML.
+func serveWorkspace(t *testing.T, extra string) (dir, cfgPath string) {
+	t.Helper()
+	dir = t.TempDir()
+	if code, _, errs := runVoc(t, "demo", "--dir", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	strategy, err := os.ReadFile(filepath.Join("..", "..", "examples", "acme", "strategy.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgPath = filepath.Join(dir, "voc.yaml")
+	for p, b := range map[string][]byte{filepath.Join(dir, "strategy.yaml"): strategy, cfgPath: []byte("db: voc.db\nstrategy: strategy.yaml\n" + extra)} {
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, cfgPath
+}
+
+// openServeApp opens the app of the workspace at cfgPath, closed when the
+// test ends; its log goes to logw (nil: nowhere).
+func openServeApp(t *testing.T, cfgPath string, logw io.Writer) *app {
+	t.Helper()
+	if logw == nil {
+		logw = io.Discard
+	}
+	cfg, err := loadConfig(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := openApp(context.Background(), &env{stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.NewTextHandler(logw, nil))}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+// runServe runs voc serve on a until the test ends (then checks it stopped
+// cleanly) and returns its base URL.
+func runServe(t *testing.T, a *app) string {
+	t.Helper()
+	srv, err := a.newServer("127.0.0.1:0", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+	addr, err := srv.Addr(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "http://" + addr
 }
