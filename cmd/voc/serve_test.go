@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -95,16 +94,7 @@ func TestServeEndToEnd(t *testing.T) {
 	base := runServe(t, a)
 
 	// GitHub closes one of voc's issues as not planned.
-	f.mu.Lock()
-	var issue map[string]any
-	var repo string
-	for r, issues := range f.issues {
-		repo, issue = r, issues[0]
-		break
-	}
-	issue["state"], issue["state_reason"] = "closed", "not_planned"
-	payload, _ := json.Marshal(map[string]any{"action": "closed", "issue": issue, "repository": map[string]any{"full_name": repo, "name": repo}})
-	f.mu.Unlock()
+	payload := closeFirstIssue(f)
 	gh := http.Header{}
 	gh.Set("X-GitHub-Event", "issues")
 	gh.Set("X-GitHub-Delivery", "d-1")

@@ -252,3 +252,19 @@ func TestSyncRecordsDeclines(t *testing.T) {
 		t.Fatalf("declined topics %d, was %d", len(still), len(declined))
 	}
 }
+
+// closeFirstIssue closes the fake's first created issue as not planned and
+// returns the "issues" webhook payload GitHub would send for it.
+func closeFirstIssue(f *fakeGitHub) []byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var issue map[string]any
+	var repo string
+	for r, issues := range f.issues {
+		repo, issue = r, issues[0]
+		break
+	}
+	issue["state"], issue["state_reason"] = "closed", "not_planned"
+	payload, _ := json.Marshal(map[string]any{"action": "closed", "issue": issue, "repository": map[string]any{"full_name": repo, "name": repo}})
+	return payload
+}

@@ -6,7 +6,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -26,16 +25,7 @@ func TestGitHubWebhookDeclinesOnce(t *testing.T) {
 		t.Fatalf("sync: %s %s", out, errs)
 	}
 	// Take the first created issue and close it as not planned.
-	f.mu.Lock()
-	var issue map[string]any
-	var repo string
-	for r, issues := range f.issues {
-		repo, issue = r, issues[0]
-		break
-	}
-	issue["state"], issue["state_reason"] = "closed", "not_planned"
-	payload, _ := json.Marshal(map[string]any{"action": "closed", "issue": issue, "repository": map[string]any{"full_name": repo, "name": repo}})
-	f.mu.Unlock()
+	payload := closeFirstIssue(f)
 
 	cfg, err := loadConfig(cfgPath)
 	if err != nil {

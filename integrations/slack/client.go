@@ -81,7 +81,7 @@ func NewClient(token, apiURL string, opts ...Option) *Client {
 	c := &Client{
 		token:    strings.TrimSpace(token),
 		hc:       &http.Client{Timeout: 30 * time.Second},
-		sleep:    sleepCtx,
+		sleep:    httpx.Sleep,
 		now:      time.Now,
 		retries:  DefaultRetries,
 		maxWait:  DefaultMaxWait,
@@ -375,15 +375,4 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

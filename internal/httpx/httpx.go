@@ -63,7 +63,7 @@ func (p Policy) WithDefaults() Policy {
 		p.MaxElapsed = 5 * time.Minute
 	}
 	if p.Sleep == nil {
-		p.Sleep = sleep
+		p.Sleep = Sleep
 	}
 	if p.Rand == nil {
 		p.Rand = rand.Float64
@@ -71,7 +71,8 @@ func (p Policy) WithDefaults() Policy {
 	return p
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx is done (returning its error).
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
