@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -99,4 +100,15 @@ func (s *Store) JobRuns(ctx context.Context, job string) ([]JobRun, error) {
 		rs[i].DueAt = rs[i].DueAt.UTC()
 	}
 	return rs, nil
+}
+
+// PurgeJobRuns deletes finished runs of jobs named with prefix that were
+// due before cutoff (one-off records such as Slack replies sent).
+func (s *Store) PurgeJobRuns(ctx context.Context, prefix string, cutoff time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, s.db.Rebind(`DELETE FROM job_runs WHERE job LIKE ? ESCAPE '\' AND state <> 'running' AND due_at < ?`),
+		strings.ReplaceAll(strings.ReplaceAll(prefix, "%", `\%`), "_", `\_`)+"%", cutoff.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("store: purge runs of %s*: %w", prefix, err)
+	}
+	return res.RowsAffected()
 }

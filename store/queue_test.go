@@ -286,3 +286,28 @@ func TestWithLockExcludesOtherServers(t *testing.T) {
 		t.Fatalf("%d holders of the lock at once", maxInside)
 	}
 }
+
+func TestPurgeJobRunsByPrefix(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		old := time.Now().Add(-30 * 24 * time.Hour)
+		for _, job := range []string{"slack-reply:slack:T1", "slack-reply:slack:T2", "digest:C1", "slack_replyX", "slack-reply_x:1"} {
+			s.ClaimJob(ctx, job, old, "w", time.Minute, false)
+			s.FinishJob(ctx, job, old, "w", nil)
+		}
+		s.ClaimJob(ctx, "slack-reply:slack:T3", old, "w", time.Minute, false) // still running: kept
+		n, err := s.PurgeJobRuns(ctx, "slack-reply:", time.Now().Add(-7*24*time.Hour))
+		if err != nil || n != 2 {
+			t.Fatalf("purged %d (%v), want the two finished replies", n, err)
+		}
+		// An underscore in the prefix is a letter, not a wildcard.
+		if n, err := s.PurgeJobRuns(ctx, "slack_reply", time.Now()); err != nil || n != 1 {
+			t.Fatalf("purged %d (%v) for prefix slack_reply, want only slack_replyX", n, err)
+		}
+		for _, job := range []string{"digest:C1", "slack-reply_x:1", "slack-reply:slack:T3"} {
+			if _, err := s.LastJobRun(ctx, job, ""); err != nil {
+				t.Errorf("%s purged: %v", job, err)
+			}
+		}
+	})
+}

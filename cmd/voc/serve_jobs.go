@@ -60,6 +60,11 @@ func (a *app) scheduleJobs(srv *server.Server, sc ServeConfig) error {
 		if n > 0 {
 			a.log.Info("purged processed events", "events", n)
 		}
+		if err != nil {
+			return err
+		}
+		// The records of Slack replies sent go with their events.
+		_, err = a.st.PurgeJobRuns(ctx, "slack-reply:", time.Now().Add(-eventRetention))
 		return err
 	}})
 	for _, ds := range sc.Digests {
