@@ -28,7 +28,7 @@ import (
 type Queue interface {
 	Enqueue(ctx context.Context, source, deliveryID, kind string, payload []byte) (duplicate bool, err error)
 	ClaimEvents(ctx context.Context, owner string, n int, lease time.Duration) ([]store.Event, error)
-	CompleteEvent(ctx context.Context, id int64, owner string) error
+	CompleteEvents(ctx context.Context, owner string, ids []int64) (done []int64, err error)
 	FailEvent(ctx context.Context, id int64, owner, reason string, backoff time.Duration, maxAttempts int) error
 	ReleaseEvents(ctx context.Context, owner string) (int, error)
 	QueueStats(ctx context.Context) (store.QueueStats, error)
@@ -57,6 +57,7 @@ type Config struct {
 	Workers     int           // event workers (default 2)
 	Batch       int           // events claimed at a time (default 8)
 	Poll        time.Duration // queue poll interval when idle (default 500ms)
+	Gather      time.Duration // wait after a wake-up before claiming, to batch a burst (default 5ms)
 	Lease       time.Duration // event lease (default 2m)
 	MaxAttempts int           // tries before an event is set aside as dead (default 8)
 	Tick        time.Duration // scheduler tick (default 1s)
@@ -103,6 +104,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	def(&cfg.Poll, 500*time.Millisecond)
+	def(&cfg.Gather, 5*time.Millisecond)
 	def(&cfg.Lease, 2*time.Minute)
 	def(&cfg.Tick, time.Second)
 	def(&cfg.Grace, 20*time.Second)

@@ -90,6 +90,31 @@ func (s *Store) CompleteEvent(ctx context.Context, id int64, owner string) error
 		WHERE id = ? AND lease_owner = ? AND state = 'pending'`, time.Now().UTC(), id, owner)
 }
 
+// CompleteEvents marks the events of ids that owner still holds done, in
+// one statement, and returns those it marked; the others' leases passed to
+// another worker, whose runs then count instead.
+func (s *Store) CompleteEvents(ctx context.Context, owner string, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q, args, err := sqlx.In(`UPDATE events SET state = 'done', done_at = ?, lease_owner = '', last_error = ''
+		WHERE lease_owner = ? AND state = 'pending' AND id IN (?) RETURNING id`, time.Now().UTC(), owner, ids)
+	if err != nil {
+		return nil, fmt.Errorf("store: complete events: %w", err)
+	}
+	var done []int64
+	err = s.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := s.relaxed(ctx, tx); err != nil {
+			return err
+		}
+		return tx.SelectContext(ctx, &done, tx.Rebind(q), args...)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: complete events: %w", err)
+	}
+	return done, nil
+}
+
 // FailEvent records a failed attempt: the event is retried after backoff, or
 // set aside as dead once it has been tried maxAttempts times.
 func (s *Store) FailEvent(ctx context.Context, id int64, owner, reason string, backoff time.Duration, maxAttempts int) error {

@@ -311,3 +311,30 @@ func TestPurgeJobRunsByPrefix(t *testing.T) {
 		}
 	})
 }
+
+func TestCompleteEventsInOneStatement(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		for i := range 4 {
+			s.Enqueue(ctx, "github", fmt.Sprint("c", i), "github.issues", nil)
+		}
+		mine, _ := s.ClaimEvents(ctx, "w1", 3, time.Minute)
+		other, _ := s.ClaimEvents(ctx, "w2", 3, time.Minute)
+		if len(mine) != 3 || len(other) != 1 {
+			t.Fatalf("claims %d and %d", len(mine), len(other))
+		}
+		done, err := s.CompleteEvents(ctx, "w1", []int64{mine[0].ID, mine[2].ID, other[0].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(done) != 2 || (done[0] != mine[0].ID && done[1] != mine[0].ID) {
+			t.Fatalf("marked %v, want only w1's two", done)
+		}
+		if q, _ := s.QueueStats(ctx); q.Done != 2 || q.Pending != 2 {
+			t.Fatalf("queue %+v", q)
+		}
+		if done, err := s.CompleteEvents(ctx, "w1", nil); err != nil || done != nil {
+			t.Fatalf("empty batch: %v %v", done, err)
+		}
+	})
+}

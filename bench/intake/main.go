@@ -43,6 +43,7 @@ func main() {
 	dur := flag.Duration("duration", 10*time.Second, "length of each run")
 	runs := flag.Int("runs", 3, "runs of each endpoint")
 	dsn := flag.String("db", "", "database (default: a SQLite file in a temp dir)")
+	workers := flag.Int("workers", 2, "queue workers draining while the intake is measured")
 	flag.Parse()
 	if *dsn == "" {
 		dir, err := os.MkdirTemp("", "voc-intake")
@@ -68,7 +69,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer st.Close()
-	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", Queue: st, Jobs: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := server.New(server.Config{Addr: "127.0.0.1:0", Queue: st, Jobs: st, Workers: *workers, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		log.Fatal(err)
 	}
