@@ -55,6 +55,7 @@ func (s *Server) work(stop, workCtx context.Context, n int) {
 			s.log.Error("queue claim failed", "worker", n, "err", err)
 		}
 		var done []finished
+		claimed := time.Now()
 		for i, ev := range evs {
 			if stop.Err() != nil {
 				// Shutting down: hand the rest back untouched (release
@@ -62,8 +63,20 @@ func (s *Server) work(stop, workCtx context.Context, n int) {
 				s.log.Info("shutdown: leaving claimed events to the next server", "events", len(evs)-i)
 				break
 			}
+			if time.Since(claimed) > s.cfg.Lease/2 {
+				// Slow work: leave the rest to be claimed again when their
+				// leases lapse rather than run them after another worker
+				// may have taken them.
+				s.log.Warn("batch slower than half its lease; leaving the rest", "events", len(evs)-i)
+				break
+			}
 			if f, ok := s.process(workCtx, ev); ok {
 				done = append(done, f)
+			}
+			if time.Since(claimed) > s.cfg.Lease/4 {
+				// Record what is done while the leases still hold.
+				s.complete(workCtx, done)
+				done = nil
 			}
 		}
 		s.complete(workCtx, done)
