@@ -20,12 +20,16 @@ type Featurizer struct {
 	// when the text has several lines: an issue's or ticket's title says
 	// more than its body's template and logs.
 	Title bool
+	// Phrases, when not 0, adds a feature for each phrase of voc's
+	// bilingual lexicon of requests and fault reports that the text holds
+	// (phrases.go); its value is the lexicon's version (PhrasesVersion).
+	Phrases int
 }
 
 // DefaultFeaturizer is the setting chosen by cross-validation on the train
 // splits (see docs/benchmarks.md).
 func DefaultFeaturizer() Featurizer {
-	return Featurizer{Bits: 16, WordNgrams: 2, CharMin: 3, CharMax: 5, Title: true}
+	return Featurizer{Bits: 16, WordNgrams: 2, CharMin: 3, CharMax: 5, Title: true, Phrases: PhrasesVersion}
 }
 
 // Feature is one hashed feature with its weight.
@@ -70,14 +74,20 @@ func isCJK(r rune) bool {
 }
 
 // Features appends the features of text to buf (reused between calls to
-// avoid allocation) and returns it, L2-normalised.
+// avoid allocation) and returns it: the n-grams L2-normalised, then the
+// phrases found, each worth phraseValue.
 func (f Featurizer) Features(text string, buf []Feature) []Feature {
-	buf, _ = f.indices(text, buf, nil) // only non-ASCII text is folded into a new buffer
-	if len(buf) > 0 {
-		norm := featureNorm(len(buf))
+	buf, fold := f.indices(text, buf, nil) // only non-ASCII text is folded into a new buffer
+	n := len(buf)
+	if n > 0 {
+		norm := featureNorm(n)
 		for j := range buf {
 			buf[j].Value = norm
 		}
+	}
+	buf, _ = f.appendPhrases(text, buf, fold)
+	for j := n; j < len(buf); j++ {
+		buf[j].Value = phraseValue
 	}
 	return buf
 }

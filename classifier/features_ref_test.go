@@ -47,6 +47,16 @@ func refFeatures(f Featurizer, text string, buf []Feature) []Feature {
 			}
 		}
 	}
+	if f.Phrases != 0 {
+		// Every phrase tried on the whole folded text, no literal gate.
+		full := strings.TrimSpace(textnorm.Fold(text))
+		mask := uint64(1)<<f.Bits - 1
+		for _, p := range phrases() {
+			if p.re.MatchString(full) {
+				buf = append(buf, Feature{Index: uint32(p.feat & mask), Value: phraseValue}, Feature{Index: uint32(p.family & mask), Value: phraseValue})
+			}
+		}
+	}
 	return buf
 }
 

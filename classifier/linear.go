@@ -108,6 +108,16 @@ func (m *Linear) decision(text string, buf []Feature, fold []byte, out []float64
 			}
 		}
 	}
+	if m.Featurizer.Phrases != 0 {
+		n := len(buf)
+		buf, fold = m.Featurizer.appendPhrases(text, buf, fold)
+		for _, f := range buf[n:] {
+			row := m.W[int(f.Index)*k : int(f.Index)*k+k]
+			for c, w := range row {
+				out[c] += float64(w * phraseValue)
+			}
+		}
+	}
 	for c := 0; c < k; c++ {
 		out[c] += float64(m.Bias[c])
 		if len(m.Offset) == k {

@@ -113,6 +113,9 @@ func (s savedModel) load() (*Linear, error) {
 	if k < 2 || len(s.Bias) != k || len(s.Weights) != len(s.Rows)*k || s.Featurizer.Bits == 0 || s.Featurizer.Bits > 26 {
 		return nil, errors.New("model: file is inconsistent (truncated or corrupt)")
 	}
+	if p := s.Featurizer.Phrases; p != 0 && p != PhrasesVersion {
+		return nil, fmt.Errorf("model: trained with phrase lexicon %d, this voc has lexicon %d; train the model again", p, PhrasesVersion)
+	}
 	m := &Linear{Featurizer: s.Featurizer, Classes: s.Classes, Bias: s.Bias, Offset: s.Offset, Temperature: s.Temperature}
 	m.W = make([]float32, m.buckets()*k)
 	for i, r := range s.Rows {
