@@ -50,3 +50,78 @@ func longest(re *syntax.Regexp) string {
 	}
 	return ""
 }
+
+// requiredAnyOf returns literals one of which every match of the pattern
+// must contain, chosen so the shortest is as long as can be, or nil. It
+// gates patterns whose single required literal is short or absent:
+// "(would|could) be (better|nicer)" needs "better" or "nicer".
+func requiredAnyOf(pattern string) []string {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	return anyOf(re.Simplify())
+}
+
+func anyOf(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return anyOf(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min > 0 {
+			return anyOf(re.Sub[0])
+		}
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(out) == 8 {
+					return nil
+				}
+				out = append(out, string(r))
+			}
+		}
+		return out
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			s := anyOf(sub)
+			if s == nil {
+				return nil
+			}
+			out = append(out, s...)
+		}
+		return out
+	case syntax.OpConcat:
+		var best []string
+		for _, sub := range re.Sub {
+			if s := anyOf(sub); s != nil && shortest(s) > shortest(best) {
+				best = s
+			}
+		}
+		if lit := longest(re); lit != "" && len(lit) >= shortest(best) {
+			return []string{lit}
+		}
+		return best
+	}
+	return nil
+}
+
+// shortest is the length of the shortest string of s, 0 for none.
+func shortest(s []string) int {
+	if len(s) == 0 {
+		return 0
+	}
+	n := len(s[0])
+	for _, x := range s[1:] {
+		if len(x) < n {
+			n = len(x)
+		}
+	}
+	return n
+}

@@ -53,7 +53,9 @@ type lexPhrase struct {
 	// plain: the phrase is lit itself, with word boundaries before and
 	// after when before and after are set.
 	plain, before, after bool
-	feat, family         uint64 // hashes; masked to the model's buckets
+	// gate, when set instead of lit: literals one of which every match holds
+	gate         [][]byte
+	feat, family uint64 // hashes; masked to the model's buckets
 }
 
 var (
@@ -92,6 +94,12 @@ func newPhrase(re *regexp.Regexp, feat, family string) lexPhrase {
 		p.lit = []byte(lit)
 	}
 	pat := re.String()
+	if g := requiredAnyOf(pat); shortest(g) > len(p.lit) {
+		p.lit = nil
+		for _, x := range g {
+			p.gate = append(p.gate, []byte(x))
+		}
+	}
 	p.before, p.after = strings.HasPrefix(pat, boundaryBefore), strings.HasSuffix(pat, boundaryAfter)
 	body := strings.TrimSuffix(strings.TrimPrefix(pat, boundaryBefore), boundaryAfter)
 	if body != "" && regexp.QuoteMeta(body) == body {
@@ -127,6 +135,15 @@ func (p *lexPhrase) matches(folded []byte) bool {
 	return false
 }
 
+func containsAny(b []byte, lits [][]byte) bool {
+	for _, l := range lits {
+		if bytes.Contains(b, l) {
+			return true
+		}
+	}
+	return false
+}
+
 // boundary is [^a-z0-9] on a byte of folded text (a byte of a multi-byte
 // rune belongs to a rune that is not an ASCII letter or digit).
 func boundary(c byte) bool {
@@ -155,7 +172,7 @@ func (f Featurizer) appendPhrases(text string, buf []Feature, fold []byte) ([]Fe
 	list := phrases()
 	for i := range list {
 		p := &list[i]
-		if p.lit != nil && !bytes.Contains(folded, p.lit) {
+		if p.lit != nil && !bytes.Contains(folded, p.lit) || p.gate != nil && !containsAny(folded, p.gate) {
 			continue
 		}
 		if p.matches(folded) {
