@@ -21,9 +21,8 @@ type Baseline struct {
 type cue struct {
 	kind   voc.Kind
 	weight float64
-	re     *regexp.Regexp
-	lit    string // a literal every match contains ("" when none)
-	label  string
+	matcher
+	label string
 }
 
 // Cue lists, folded (NFKC, lower case). English cues match at word
@@ -76,17 +75,14 @@ func NewBaseline() *Baseline {
 			for _, c := range list {
 				pat := c
 				if isASCII(c) {
-					pat = `(^|[^a-z0-9])` + c + `($|[^a-z0-9])`
+					pat = boundaryBefore + c + boundaryAfter
 					if strings.HasSuffix(c, "$") || strings.HasSuffix(c, " ") {
-						pat = `(^|[^a-z0-9])` + c
+						pat = boundaryBefore + c
 					}
 				}
-				b.cues = append(b.cues, cue{kind: kind, weight: w, re: regexp.MustCompile(pat), label: c})
+				b.cues = append(b.cues, cue{kind: kind, weight: w, matcher: newMatcher(regexp.MustCompile(pat)), label: c})
 			}
 		}
-	}
-	for i := range b.cues {
-		b.cues[i].lit = requiredLiteral(b.cues[i].re.String())
 	}
 	sort.Slice(b.cues, func(i, j int) bool {
 		x, y := b.cues[i], b.cues[j]
@@ -124,10 +120,7 @@ func (b *Baseline) predict(text string) Prediction {
 	score := map[voc.Kind]float64{}
 	fired := map[voc.Kind][]string{}
 	for _, c := range b.cues {
-		if c.lit != "" && !strings.Contains(folded, c.lit) {
-			continue
-		}
-		if c.re.MatchString(folded) {
+		if c.match(folded) {
 			score[c.kind] += c.weight
 			fired[c.kind] = append(fired[c.kind], c.label)
 		}

@@ -1,9 +1,9 @@
 package classifier
 
 import (
-	"bytes"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -48,13 +48,7 @@ var requestPhrases = map[string][]string{
 // lexPhrase is one compiled entry of the lexicon: the feature it fires and
 // the feature of its group (every phrase of a kind also fires that).
 type lexPhrase struct {
-	re  *regexp.Regexp
-	lit []byte // a literal every match contains (nil when none)
-	// plain: the phrase is lit itself, with word boundaries before and
-	// after when before and after are set.
-	plain, before, after bool
-	// gate, when set instead of lit: literals one of which every match holds
-	gate         [][]byte
+	matcher
 	feat, family uint64 // hashes; masked to the model's buckets
 }
 
@@ -70,12 +64,7 @@ func phrases() []lexPhrase {
 		for _, c := range NewBaseline().cues {
 			phraseList = append(phraseList, newPhrase(c.re, "cue:"+c.label, "cuek:"+string(c.kind)))
 		}
-		groups := make([]string, 0, len(requestPhrases))
-		for g := range requestPhrases {
-			groups = append(groups, g)
-		}
-		sort.Strings(groups)
-		for _, g := range groups {
+		for _, g := range slices.Sorted(maps.Keys(requestPhrases)) {
 			for _, p := range requestPhrases[g] {
 				pat := p
 				if isASCII(p) {
@@ -89,65 +78,7 @@ func phrases() []lexPhrase {
 }
 
 func newPhrase(re *regexp.Regexp, feat, family string) lexPhrase {
-	p := lexPhrase{re: re, feat: fnvString(feat), family: fnvString(family)}
-	if lit := requiredLiteral(re.String()); lit != "" {
-		p.lit = []byte(lit)
-	}
-	pat := re.String()
-	if g := requiredAnyOf(pat); shortest(g) > len(p.lit) {
-		p.lit = nil
-		for _, x := range g {
-			p.gate = append(p.gate, []byte(x))
-		}
-	}
-	p.before, p.after = strings.HasPrefix(pat, boundaryBefore), strings.HasSuffix(pat, boundaryAfter)
-	body := strings.TrimSuffix(strings.TrimPrefix(pat, boundaryBefore), boundaryAfter)
-	if body != "" && regexp.QuoteMeta(body) == body {
-		p.plain, p.lit = true, []byte(body)
-	}
-	return p
-}
-
-const (
-	boundaryBefore = `(^|[^a-z0-9])`
-	boundaryAfter  = `($|[^a-z0-9])`
-)
-
-// matches reports whether the phrase occurs in folded. A phrase that is
-// a plain literal is found by byte search and a boundary check, without
-// the regular expression.
-func (p *lexPhrase) matches(folded []byte) bool {
-	if !p.plain {
-		return p.re.Match(folded)
-	}
-	for off := 0; off <= len(folded); {
-		i := bytes.Index(folded[off:], p.lit)
-		if i < 0 {
-			return false
-		}
-		i += off
-		end := i + len(p.lit)
-		if (!p.before || i == 0 || boundary(folded[i-1])) && (!p.after || end == len(folded) || boundary(folded[end])) {
-			return true
-		}
-		off = i + 1
-	}
-	return false
-}
-
-func containsAny(b []byte, lits [][]byte) bool {
-	for _, l := range lits {
-		if bytes.Contains(b, l) {
-			return true
-		}
-	}
-	return false
-}
-
-// boundary is [^a-z0-9] on a byte of folded text (a byte of a multi-byte
-// rune belongs to a rune that is not an ASCII letter or digit).
-func boundary(c byte) bool {
-	return !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9')
+	return lexPhrase{matcher: newMatcher(re), feat: fnvString(feat), family: fnvString(family)}
 }
 
 func fnvString(s string) uint64 {
@@ -167,15 +98,12 @@ func (f Featurizer) appendPhrases(text string, buf []Feature, fold []byte) ([]Fe
 		return buf, fold
 	}
 	fold = textnorm.AppendFold(fold[:0], text)
-	folded := bytes.TrimSpace(fold)
+	folded := strings.TrimSpace(unsafeString(fold))
 	mask := uint64(1)<<f.Bits - 1
 	list := phrases()
 	for i := range list {
 		p := &list[i]
-		if p.lit != nil && !bytes.Contains(folded, p.lit) || p.gate != nil && !containsAny(folded, p.gate) {
-			continue
-		}
-		if p.matches(folded) {
+		if p.match(folded) {
 			buf = append(buf, Feature{Index: uint32(p.feat & mask)}, Feature{Index: uint32(p.family & mask)})
 		}
 	}

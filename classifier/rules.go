@@ -60,12 +60,7 @@ func cosineSets(a, b map[string]bool) float64 {
 
 type phrase struct {
 	text string
-	re   *regexp.Regexp
-	lit  string // a literal every match contains
-}
-
-func (p phrase) match(folded string) bool {
-	return (p.lit == "" || strings.Contains(folded, p.lit)) && p.re.MatchString(folded)
+	matcher
 }
 
 // NewRules compiles the strategy's phrases and keywords. English phrases
@@ -101,7 +96,7 @@ func compileSet(id string, phrases []string) phraseSet {
 		if isASCII(f) {
 			pat = `(^|[^\pL\pN])` + pat + `($|[^\pL\pN])`
 		}
-		ps.phrases = append(ps.phrases, phrase{text: p, re: regexp.MustCompile(pat), lit: requiredLiteral(pat)})
+		ps.phrases = append(ps.phrases, phrase{text: p, matcher: newMatcher(regexp.MustCompile(pat))})
 	}
 	return ps
 }
