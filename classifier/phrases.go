@@ -3,6 +3,7 @@ package classifier
 import (
 	"maps"
 	"regexp"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -55,7 +56,11 @@ type lexPhrase struct {
 var (
 	phrasesOnce sync.Once
 	phraseList  []lexPhrase
+	phraseIndex *literalIndex // phraseList's patterns, in order
 )
+
+// maxPhrases bounds the lexicon so that the fired set fits on the stack.
+const maxPhrases = 1024
 
 // phrases returns the lexicon: the cue classifier's cues and the request
 // phrases above, compiled once.
@@ -73,6 +78,14 @@ func phrases() []lexPhrase {
 				phraseList = append(phraseList, newPhrase(regexp.MustCompile(pat), "lex:"+g+":"+p, "lexk:"+g))
 			}
 		}
+		if len(phraseList) > maxPhrases {
+			panic("classifier: the phrase lexicon outgrew maxPhrases")
+		}
+		res := make([]*regexp.Regexp, len(phraseList))
+		for i := range phraseList {
+			res[i] = phraseList[i].re
+		}
+		phraseIndex = newLiteralIndex(res)
 	})
 	return phraseList
 }
@@ -101,9 +114,13 @@ func (f Featurizer) appendPhrases(text string, buf []Feature, fold []byte) ([]Fe
 	folded := strings.TrimSpace(unsafeString(fold))
 	mask := uint64(1)<<f.Bits - 1
 	list := phrases()
-	for i := range list {
-		p := &list[i]
-		if p.match(folded) {
+	var fired [maxPhrases / 64]uint64
+	phraseIndex.find(folded, fired[:])
+	for w, set := range fired {
+		for set != 0 {
+			i := w*64 + bits.TrailingZeros64(set)
+			set &= set - 1
+			p := &list[i]
 			buf = append(buf, Feature{Index: uint32(p.feat & mask)}, Feature{Index: uint32(p.family & mask)})
 		}
 	}
