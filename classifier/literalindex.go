@@ -157,7 +157,7 @@ func (s *literalIndex) find(folded string, fired []uint64) {
 
 // piece is one literal a pattern may match, with its conditions.
 type piece struct {
-	s                        string
+	s                         string
 	before, after, start, end bool
 }
 

@@ -2,8 +2,8 @@ package classifier
 
 import (
 	"maps"
-	"regexp"
 	"math/bits"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
