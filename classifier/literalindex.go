@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"math/bits"
 	"regexp"
 	"regexp/syntax"
 	"strings"
@@ -18,14 +19,16 @@ type literalIndex struct {
 	n        int        // patterns
 	class    [256]uint8 // byte → class; 0 for bytes no literal holds
 	nclass   int
-	next     []int32 // state*nclass+class → state
-	outStart []int32 // state → first of its outputs in outs; len states+1
-	outs     []int32 // indices into alts
+	next     []uint16 // state*nclass+class → state
+	outStart []int32  // state → first of its outputs in outs; len states+1
+	outs     []int32  // indices into alts
 	alts     []alt
 	slow     []slowPattern
+	ungated  []int // of slow: those with no gate in the automaton
 }
 
-// alt is one literal of a pattern with what must hold around it.
+// alt is one literal of a pattern with what must hold around it, or (pat
+// < 0) one literal of slow pattern -pat-1's gate.
 type alt struct {
 	pat           int32
 	n             int32 // length in bytes
@@ -39,7 +42,7 @@ type slowPattern struct {
 }
 
 // maxExpansions bounds the literals one pattern may become.
-const maxExpansions = 64
+const maxExpansions = 2048
 
 // newLiteralIndex compiles patterns; fired bits are numbered as they are.
 func newLiteralIndex(res []*regexp.Regexp) *literalIndex {
@@ -48,7 +51,19 @@ func newLiteralIndex(res []*regexp.Regexp) *literalIndex {
 	for i, re := range res {
 		as, ok := expandPattern(re.String())
 		if !ok {
-			s.slow = append(s.slow, slowPattern{pat: i, m: newMatcher(re)})
+			m := newMatcher(re)
+			if len(s.slow) < 64 && m.gate != nil {
+				// Its gate's literals go into the automaton too, and a
+				// hit on one is what lets the expression run.
+				for _, g := range m.gate {
+					s.alts = append(s.alts, alt{pat: int32(-len(s.slow) - 1), n: int32(len(g))})
+					lits = append(lits, g)
+				}
+			} else {
+				m.gate = nil // run it on every text (the gate was none, or the slow set is full)
+				s.ungated = append(s.ungated, len(s.slow))
+			}
+			s.slow = append(s.slow, slowPattern{pat: i, m: m})
 			continue
 		}
 		for _, a := range as {
@@ -72,10 +87,11 @@ func (s *literalIndex) build(lits []string) {
 		}
 	}
 	nc := s.nclass
+	var next []int32 // the table while it is built; compact makes s.next
 	grow := func() int32 {
-		st := int32(len(s.next) / nc)
+		st := int32(len(next) / nc)
 		for c := 0; c < nc; c++ {
-			s.next = append(s.next, -1)
+			next = append(next, -1)
 		}
 		return st
 	}
@@ -86,11 +102,11 @@ func (s *literalIndex) build(lits []string) {
 		st := int32(0)
 		for j := 0; j < len(l); j++ {
 			c := int(s.class[l[j]])
-			if s.next[int(st)*nc+c] < 0 {
-				s.next[int(st)*nc+c] = grow()
+			if next[int(st)*nc+c] < 0 {
+				next[int(st)*nc+c] = grow()
 				own = append(own, nil)
 			}
-			st = s.next[int(st)*nc+c]
+			st = next[int(st)*nc+c]
 		}
 		own[st] = append(own[st], int32(i))
 	}
@@ -100,11 +116,11 @@ func (s *literalIndex) build(lits []string) {
 	outs[0] = own[0]
 	queue := make([]int32, 0, states)
 	for c := 0; c < nc; c++ {
-		if ch := s.next[c]; ch > 0 {
+		if ch := next[c]; ch > 0 {
 			fail[ch] = 0
 			queue = append(queue, ch)
 		} else {
-			s.next[c] = 0
+			next[c] = 0
 		}
 	}
 	for len(queue) > 0 {
@@ -113,14 +129,15 @@ func (s *literalIndex) build(lits []string) {
 		outs[u] = append(append([]int32(nil), own[u]...), outs[fail[u]]...)
 		for c := 0; c < nc; c++ {
 			i := int(u)*nc + c
-			if ch := s.next[i]; ch >= 0 {
-				fail[ch] = s.next[int(fail[u])*nc+c]
+			if ch := next[i]; ch >= 0 {
+				fail[ch] = next[int(fail[u])*nc+c]
 				queue = append(queue, ch)
 			} else {
-				s.next[i] = s.next[int(fail[u])*nc+c]
+				next[i] = next[int(fail[u])*nc+c]
 			}
 		}
 	}
+	s.compact(next, states)
 	s.outStart = make([]int32, states+1)
 	for st, o := range outs {
 		s.outs = append(s.outs, o...)
@@ -128,15 +145,57 @@ func (s *literalIndex) build(lits []string) {
 	}
 }
 
+// compact stores the table as 16-bit states, with byte classes whose
+// columns are the same merged into one (the digits, most kana bytes).
+func (s *literalIndex) compact(next []int32, states int) {
+	if states > 1<<16 {
+		panic("classifier: literal index has more than 65536 states")
+	}
+	nc := s.nclass
+	merged := make([]uint8, nc) // old class → new
+	var keep []int              // new class → an old one
+	seen := map[string]uint8{}
+	col := make([]byte, 0, 4*states)
+	for c := 0; c < nc; c++ {
+		col = col[:0]
+		for st := 0; st < states; st++ {
+			v := next[st*nc+c]
+			col = append(col, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
+		}
+		k, ok := seen[string(col)]
+		if !ok {
+			k = uint8(len(keep))
+			seen[string(col)] = k
+			keep = append(keep, c)
+		}
+		merged[c] = k
+	}
+	for b := range s.class {
+		s.class[b] = merged[s.class[b]]
+	}
+	s.nclass = len(keep)
+	s.next = make([]uint16, states*len(keep))
+	for st := 0; st < states; st++ {
+		for k, c := range keep {
+			s.next[st*len(keep)+k] = uint16(next[st*nc+c])
+		}
+	}
+}
+
 // find sets in fired (len ≥ (n+63)/64, cleared by the caller) the bit of
 // every pattern that occurs in folded.
 func (s *literalIndex) find(folded string, fired []uint64) {
 	nc, st := s.nclass, int32(0)
+	var gated uint64 // slow patterns whose gate was seen
 	for i := 0; i < len(folded); i++ {
-		st = s.next[int(st)*nc+int(s.class[folded[i]])]
+		st = int32(s.next[int(st)*nc+int(s.class[folded[i]])])
 		lo, hi := s.outStart[st], s.outStart[st+1]
 		for _, a := range s.outs[lo:hi] {
 			al := &s.alts[a]
+			if al.pat < 0 {
+				gated |= 1 << (-al.pat - 1)
+				continue
+			}
 			end := i + 1
 			start := end - int(al.n)
 			if al.start && start != 0 || al.end && end != len(folded) ||
@@ -147,9 +206,13 @@ func (s *literalIndex) find(folded string, fired []uint64) {
 			fired[al.pat>>6] |= 1 << (al.pat & 63)
 		}
 	}
-	for i := range s.slow {
-		p := &s.slow[i]
-		if fired[p.pat>>6]&(1<<(p.pat&63)) == 0 && p.m.match(folded) {
+	for _, i := range s.ungated {
+		gated |= 1 << i
+	}
+	for gated != 0 {
+		p := &s.slow[bits.TrailingZeros64(gated)]
+		gated &= gated - 1
+		if p.m.re.MatchString(folded) {
 			fired[p.pat>>6] |= 1 << (p.pat & 63)
 		}
 	}
