@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 )
 
@@ -87,7 +88,21 @@ func (s *literalIndex) build(lits []string) {
 		}
 	}
 	nc := s.nclass
-	var next []int32 // the table while it is built; compact makes s.next
+	// The trie has a state per distinct prefix: count them first, so
+	// that the table is made once.
+	sorted := slices.Clone(lits)
+	slices.Sort(sorted)
+	states := 1
+	for i, l := range sorted {
+		lcp := 0
+		if i > 0 {
+			for lcp < len(l) && lcp < len(sorted[i-1]) && l[lcp] == sorted[i-1][lcp] {
+				lcp++
+			}
+		}
+		states += len(l) - lcp
+	}
+	next := make([]int32, 0, states*nc) // the table while it is built; compact makes s.next
 	grow := func() int32 {
 		st := int32(len(next) / nc)
 		for c := 0; c < nc; c++ {
@@ -110,7 +125,6 @@ func (s *literalIndex) build(lits []string) {
 		}
 		own[st] = append(own[st], int32(i))
 	}
-	states := len(own)
 	fail := make([]int32, states)
 	outs := make([][]int32, states)
 	outs[0] = own[0]
@@ -145,40 +159,14 @@ func (s *literalIndex) build(lits []string) {
 	}
 }
 
-// compact stores the table as 16-bit states, with byte classes whose
-// columns are the same merged into one (the digits, most kana bytes).
+// compact stores the table as 16-bit states.
 func (s *literalIndex) compact(next []int32, states int) {
 	if states > 1<<16 {
 		panic("classifier: literal index has more than 65536 states")
 	}
-	nc := s.nclass
-	merged := make([]uint8, nc) // old class → new
-	var keep []int              // new class → an old one
-	seen := map[string]uint8{}
-	col := make([]byte, 0, 4*states)
-	for c := 0; c < nc; c++ {
-		col = col[:0]
-		for st := 0; st < states; st++ {
-			v := next[st*nc+c]
-			col = append(col, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
-		}
-		k, ok := seen[string(col)]
-		if !ok {
-			k = uint8(len(keep))
-			seen[string(col)] = k
-			keep = append(keep, c)
-		}
-		merged[c] = k
-	}
-	for b := range s.class {
-		s.class[b] = merged[s.class[b]]
-	}
-	s.nclass = len(keep)
-	s.next = make([]uint16, states*len(keep))
-	for st := 0; st < states; st++ {
-		for k, c := range keep {
-			s.next[st*len(keep)+k] = uint16(next[st*nc+c])
-		}
+	s.next = make([]uint16, len(next))
+	for i, v := range next {
+		s.next[i] = uint16(v)
 	}
 }
 
