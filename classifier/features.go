@@ -77,7 +77,7 @@ func isCJK(r rune) bool {
 // avoid allocation) and returns it: the n-grams L2-normalised, then the
 // phrases found, each worth phraseValue.
 func (f Featurizer) Features(text string, buf []Feature) []Feature {
-	buf, fold := f.indices(text, buf, nil) // only non-ASCII text is folded into a new buffer
+	buf, fold, folded := f.indices(text, buf, nil) // only non-ASCII text is folded into a new buffer
 	n := len(buf)
 	if n > 0 {
 		norm := featureNorm(n)
@@ -85,7 +85,7 @@ func (f Featurizer) Features(text string, buf []Feature) []Feature {
 			buf[j].Value = norm
 		}
 	}
-	buf, _ = f.appendPhrases(text, buf, fold)
+	buf, _ = f.appendPhrases(text, buf, fold, folded)
 	for j := n; j < len(buf); j++ {
 		buf[j].Value = phraseValue
 	}
@@ -101,13 +101,14 @@ func featureNorm(n int) float32 {
 // left unset (every value is featureNorm(len(buf))), with the title's
 // features after them when f.Title and the text has several lines. fold
 // is scratch space for folding non-ASCII text; it is returned, grown, for
-// reuse.
-func (f Featurizer) indices(text string, buf []Feature, fold []byte) ([]Feature, []byte) {
+// reuse, and folded says whether it now holds the text's fold.
+func (f Featurizer) indices(text string, buf []Feature, fold []byte) (_ []Feature, _ []byte, folded bool) {
 	t := newTokenizer(f, buf)
 	if !t.run(text, true) {
 		fold = textnorm.AppendFold(fold[:0], text)
 		t = newTokenizer(f, t.buf)
 		t.run(unsafeString(fold), false)
+		folded = true
 	}
 	buf = t.buf
 	if f.Title && t.titleEnd >= 0 {
@@ -118,5 +119,5 @@ func (f Featurizer) indices(text string, buf []Feature, fold []byte) ([]Feature,
 			buf = append(buf, Feature{Index: (buf[j].Index*2654435761 + 0x9e37) & mask})
 		}
 	}
-	return buf, fold
+	return buf, fold, folded
 }

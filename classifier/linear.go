@@ -46,7 +46,7 @@ func (m *Linear) temperature() float64 {
 // before temperature and softmax. The sums run over the features in their
 // order, in float32 for up to 8 classes, exactly as they always did.
 func (m *Linear) decision(text string, buf []Feature, fold []byte, out []float64) ([]Feature, []byte) {
-	buf, fold = m.Featurizer.indices(text, buf, fold)
+	buf, fold, folded := m.Featurizer.indices(text, buf, fold)
 	k := len(m.Classes)
 	var v float32
 	if len(buf) > 0 {
@@ -110,7 +110,7 @@ func (m *Linear) decision(text string, buf []Feature, fold []byte, out []float64
 	}
 	if m.Featurizer.Phrases != 0 {
 		n := len(buf)
-		buf, fold = m.Featurizer.appendPhrases(text, buf, fold)
+		buf, fold = m.Featurizer.appendPhrases(text, buf, fold, folded)
 		for _, f := range buf[n:] {
 			row := m.W[int(f.Index)*k : int(f.Index)*k+k]
 			for c, w := range row {

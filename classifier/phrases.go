@@ -105,17 +105,20 @@ func fnvString(s string) uint64 {
 
 // appendPhrases appends two features per phrase of the lexicon found in
 // text (the phrase's and its family's), their values left unset (every
-// value is phraseValue). fold is scratch space, returned grown.
-func (f Featurizer) appendPhrases(text string, buf []Feature, fold []byte) ([]Feature, []byte) {
+// value is phraseValue). fold is scratch space, returned grown; when
+// folded it already holds the text's fold.
+func (f Featurizer) appendPhrases(text string, buf []Feature, fold []byte, folded bool) ([]Feature, []byte) {
 	if f.Phrases == 0 {
 		return buf, fold
 	}
-	fold = textnorm.AppendFold(fold[:0], text)
-	folded := strings.TrimSpace(unsafeString(fold))
+	if !folded {
+		fold = textnorm.AppendFold(fold[:0], text)
+	}
+	trimmed := strings.TrimSpace(unsafeString(fold))
 	mask := uint64(1)<<f.Bits - 1
 	list := phrases()
 	var fired [maxPhrases / 64]uint64
-	phraseIndex.find(folded, fired[:])
+	phraseIndex.find(trimmed, fired[:])
 	for w, set := range fired {
 		for set != 0 {
 			i := w*64 + bits.TrailingZeros64(set)
