@@ -35,3 +35,32 @@ func TestClusterSameAskManyWordings(t *testing.T) {
 		t.Fatalf("clusters %v", got)
 	}
 }
+
+func TestBaselineClusterIsPlainWordOverlap(t *testing.T) {
+	texts := []string{
+		"cancel my transfer", "Cancel the transfer!", "card not arrived", "my card has not arrived",
+		"cancelling a transfer", // no stemming: "cancelling" is not "cancel"
+	}
+	got := BaselineCluster(texts, 0.3)
+	if got[0] != got[1] || got[2] != got[3] || got[0] == got[2] {
+		t.Fatalf("clusters %v, want the two obvious pairs", got)
+	}
+	distinct := map[int]bool{}
+	for _, k := range got {
+		distinct[k] = true
+	}
+	for _, k := range got {
+		if k < 0 || k >= len(distinct) {
+			t.Fatalf("clusters %v not numbered from 0 densely", got)
+		}
+	}
+	// At a threshold no pair reaches, every text is its own cluster.
+	if all := BaselineCluster(texts, 0.99); all[0] == all[1] {
+		t.Fatalf("threshold 0.99 joined %q and %q: %v", texts[0], texts[1], all)
+	}
+	gold := []string{"t", "t", "c", "c", "t"}
+	b := BestBaseline(texts, gold)
+	if b.Threshold <= 0 || b.BCubedF1 < ScoreClusters(BaselineCluster(texts, 0.99), gold).BCubedF1 {
+		t.Fatalf("best baseline %+v is not the best over thresholds", b)
+	}
+}

@@ -21,6 +21,7 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 	out := fs.String("out", "", "also write the clustering as id,cluster to this CSV file")
 	threshold := fs.Float64("threshold", 0, "similarity to join a topic (default: cluster.threshold of the config, else 0.2)")
 	merge := fs.Float64("merge-threshold", 0, "similarity for the second pass to merge two topics (default: cluster.merge_threshold, else 0.5)")
+	baseline := fs.Bool("baseline", false, "also score the plain TF-IDF nearest-centroid baseline, at its best threshold on this file")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -60,15 +61,27 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 			return fmt.Errorf("write %s: %w", *out, err)
 		}
 	}
+	var base *prioritizer.BaselineScores
+	if *baseline {
+		b := prioritizer.BestBaseline(texts, gold)
+		base = &b
+	}
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return enc.Encode(struct {
+			prioritizer.ClusterScores
+			Baseline *prioritizer.BaselineScores `json:"baseline,omitempty"`
+		}{s, base})
 	}
 	fmt.Fprintf(e.stdout, "items %d, clusters made %d (gold %d)\n", s.Items, s.Clusters, s.GoldClusters)
 	fmt.Fprintf(e.stdout, "pairwise precision %.3f recall %.3f F1 %.3f\n", s.PairPrecision, s.PairRecall, s.PairF1)
 	fmt.Fprintf(e.stdout, "B-cubed  precision %.3f recall %.3f F1 %.3f\n", s.BCubedPrecision, s.BCubedRecall, s.BCubedF1)
 	fmt.Fprintf(e.stdout, "ARI %.3f\n", s.ARI)
+	if base != nil {
+		fmt.Fprintf(e.stdout, "baseline (plain TF-IDF nearest centroid, best threshold %.2f): clusters %d, pairwise F1 %.3f, B-cubed F1 %.3f, ARI %.3f\n",
+			base.Threshold, base.Clusters, base.PairF1, base.BCubedF1, base.ARI)
+	}
 	return nil
 }
 

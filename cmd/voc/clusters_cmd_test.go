@@ -35,6 +35,21 @@ func TestEvalClusters(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(string(b)), "\n"); len(lines) != 7 || lines[0] != "id,cluster" {
 		t.Errorf("--out file: %q", b)
 	}
+	code, stdout, errs = runVoc(t, "eval-clusters", "--data", in, "--format", "json", "--baseline")
+	var withBase struct {
+		BCubedF1 float64 `json:"bcubed_f1"`
+		Baseline *struct {
+			Threshold float64 `json:"threshold"`
+			BCubedF1  float64 `json:"bcubed_f1"`
+			Clusters  int     `json:"clusters"`
+		} `json:"baseline"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &withBase); code != 0 || err != nil || withBase.Baseline == nil {
+		t.Fatalf("--baseline: %d %v %s %s", code, err, stdout, errs)
+	}
+	if withBase.Baseline.Threshold <= 0 || withBase.Baseline.Clusters < 1 || withBase.BCubedF1 != 1 {
+		t.Errorf("--baseline: %+v", withBase)
+	}
 	os.WriteFile(in, []byte("id,text,cluster\n1,a,\n"), 0o644)
 	if code, _, errs := runVoc(t, "eval-clusters", "--data", in); code != 1 || !strings.Contains(errs, "c.csv:2: cluster: required") {
 		t.Errorf("missing cluster: %d %s", code, errs)
