@@ -151,7 +151,7 @@ func (c *clusterer) add(terms []term) (int, float64) {
 				continue
 			}
 			c.seen[k] = c.round
-			if s := c.cosine(v, keys, k); s > bestSim || (s == bestSim && k < best) {
+			if s := c.cosine(v, keys, k); (s > bestSim || (s == bestSim && k < best)) && c.shares(keys, k) {
 				best, bestSim = k, s
 			}
 		}
@@ -161,6 +161,31 @@ func (c *clusterer) add(terms []term) (int, float64) {
 	}
 	c.merge(best, v, keys)
 	return best, bestSim
+}
+
+// minSharedTerms is how many of an ask's terms a topic's centroid must
+// hold for the ask to join it (all of them when the ask has fewer). One
+// heavy shared word is not one ask: short bug titles met on "crash" alone
+// grew one 163-ask topic out of dozens of duplicates groups
+// (openoffice-dups B-cubed F1 0.353 → 0.478, banking77 0.324 → 0.350;
+// docs/benchmarks.md).
+const minSharedTerms = 2
+
+// shares reports whether cluster k's centroid holds enough of the terms
+// in keys (minSharedTerms).
+func (c *clusterer) shares(keys []term, k int) bool {
+	need := min(minSharedTerms, len(keys))
+	cent := c.centroids[k]
+	n := 0
+	for _, t := range keys {
+		if _, ok := cent[t]; ok {
+			n++
+			if n >= need {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // cosine of v (its terms in order in keys) and cluster k's centroid.
