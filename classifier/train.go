@@ -171,7 +171,7 @@ type trainRow struct {
 func sgd(m *Linear, k int, rows []trainRow, opt TrainOptions, seed int64) {
 	rng := rand.New(rand.NewSource(seed))
 	order := rng.Perm(len(rows))
-	p := make([]float64, k)
+	p, g := make([]float64, k), make([]float64, k)
 	steps := float64(opt.Epochs * len(rows))
 	step := 0.0
 	for epoch := 0; epoch < opt.Epochs; epoch++ {
@@ -191,14 +191,22 @@ func sgd(m *Linear, k int, rows []trainRow, opt TrainOptions, seed int64) {
 			}
 			softmax(p, 1)
 			for c := 0; c < k; c++ {
-				g := (p[c] - r.target[c]) * r.weight * lr
-				if g == 0 {
-					continue
+				g[c] = (p[c] - r.target[c]) * r.weight * lr
+				if g[c] != 0 {
+					m.Bias[c] -= float32(g[c])
 				}
-				m.Bias[c] -= float32(g)
-				for _, ft := range r.feats {
-					i := int(ft.Index)*k + c
-					m.W[i] -= float32(g*float64(ft.Value) + lr*opt.L2*float64(m.W[i]))
+			}
+			// One pass over the features, their k weights side by side.
+			// Each weight sees the same updates in the same order as a
+			// pass per class would give it, so the model is the same.
+			decay := lr * opt.L2
+			for _, ft := range r.feats {
+				base, v := int(ft.Index)*k, float64(ft.Value)
+				w := m.W[base : base+k]
+				for c, gc := range g {
+					if gc != 0 {
+						w[c] -= float32(gc*v + decay*float64(w[c]))
+					}
 				}
 			}
 		}
