@@ -17,15 +17,28 @@ import (
 // not finite fall back to their matcher. It is what keeps the lexicon's
 // hundreds of phrases cheap enough for predict.
 type literalIndex struct {
-	n        int        // patterns
-	class    [256]uint8 // byte → class; 0 for bytes no literal holds
-	nclass   int
-	next     []uint16 // state*nclass+class → state
-	outStart []int32  // state → first of its outputs in outs; len states+1
-	outs     []int32  // indices into alts
-	alts     []alt
-	slow     []slowPattern
-	ungated  []int // of slow: those with no gate in the automaton
+	n     int // patterns
+	full  automaton
+	ascii automaton // the literals that are all ASCII: all that ASCII text can hold
+	// upper says whether ascii's classes fold A-Z onto a-z, so that it
+	// runs on ASCII text as it is, without folding it first.
+	upper   bool
+	alts    []alt
+	slow    []slowPattern
+	ungated []int // of slow: those with no gate in the automaton
+}
+
+// automaton is an Aho-Corasick automaton over byte classes.
+type automaton struct {
+	class  [256]uint8 // byte → class; 0 for bytes no literal holds
+	nclass int
+	shift  uint // a state's row is state<<shift: nclass rounded up to a power of two
+	// next maps state<<shift+class to the next state, with hasOut set
+	// when that state has outputs. States are numbered breadth first, so
+	// the shallow states most bytes lead to share a few cache lines.
+	next     []uint16
+	outStart []int32 // state → first of its outputs in outs; len states+1
+	outs     []int32 // indices into alts
 }
 
 // alt is one literal of a pattern with what must hold around it, or (pat
@@ -72,12 +85,34 @@ func newLiteralIndex(res []*regexp.Regexp) *literalIndex {
 			lits = append(lits, a.s)
 		}
 	}
-	s.build(lits)
+	s.full.build(lits, nil)
+	asciiLits := make([]bool, len(lits))
+	s.upper = true
+	for i, l := range lits {
+		asciiLits[i] = isASCII(l)
+		if strings.ContainsAny(l, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+			s.upper = false
+		}
+	}
+	s.ascii.build(lits, asciiLits)
+	if s.upper {
+		for c := 'A'; c <= 'Z'; c++ {
+			s.ascii.class[c] = s.ascii.class[c+'a'-'A']
+		}
+	}
 	return s
 }
 
-// build compiles the literals (lits[i] is alts[i]'s) into the automaton.
-func (s *literalIndex) build(lits []string) {
+// build compiles the literals (lits[i] is alts[i]'s) into the automaton;
+// with keep, only those it marks.
+func (s *automaton) build(all []string, keep []bool) {
+	var lits []string
+	var ids []int32 // lits[j] is all[ids[j]]
+	for i, l := range all {
+		if keep == nil || keep[i] {
+			lits, ids = append(lits, l), append(ids, int32(i))
+		}
+	}
 	s.nclass = 1
 	for _, l := range lits {
 		for i := 0; i < len(l); i++ {
@@ -123,12 +158,12 @@ func (s *literalIndex) build(lits []string) {
 			}
 			st = next[int(st)*nc+c]
 		}
-		own[st] = append(own[st], int32(i))
+		own[st] = append(own[st], ids[i])
 	}
 	fail := make([]int32, states)
 	outs := make([][]int32, states)
 	outs[0] = own[0]
-	queue := make([]int32, 0, states)
+	queue := make([]int32, 1, states) // the root, then breadth first
 	for c := 0; c < nc; c++ {
 		if ch := next[c]; ch > 0 {
 			fail[ch] = 0
@@ -137,9 +172,8 @@ func (s *literalIndex) build(lits []string) {
 			next[c] = 0
 		}
 	}
-	for len(queue) > 0 {
-		u := queue[0]
-		queue = queue[1:]
+	for qi := 1; qi < len(queue); qi++ {
+		u := queue[qi]
 		outs[u] = append(append([]int32(nil), own[u]...), outs[fail[u]]...)
 		for c := 0; c < nc; c++ {
 			i := int(u)*nc + c
@@ -151,44 +185,85 @@ func (s *literalIndex) build(lits []string) {
 			}
 		}
 	}
-	s.compact(next, states)
-	s.outStart = make([]int32, states+1)
-	for st, o := range outs {
-		s.outs = append(s.outs, o...)
-		s.outStart[st+1] = int32(len(s.outs))
-	}
+	s.compact(next, queue, outs)
 }
 
-// compact stores the table as 16-bit states.
-func (s *literalIndex) compact(next []int32, states int) {
-	if states > 1<<16 {
-		panic("classifier: literal index has more than 65536 states")
+// hasOut marks, in a table entry, a state with outputs.
+const hasOut = 1 << 15
+
+// compact stores the table as 16-bit states renumbered in order (the
+// breadth-first order of the trie), each entry flagged when its state has
+// outputs, and the outputs by new state.
+func (s *automaton) compact(next []int32, order []int32, outs [][]int32) {
+	states, nc := len(order), s.nclass
+	if states > hasOut {
+		panic("classifier: literal index has more than 32768 states")
 	}
-	s.next = make([]uint16, len(next))
-	for i, v := range next {
-		s.next[i] = uint16(v)
+	renum := make([]uint16, states)
+	for n, old := range order {
+		renum[old] = uint16(n)
+	}
+	s.shift = uint(bits.Len(uint(nc - 1)))
+	s.next = make([]uint16, states<<s.shift)
+	s.outStart = make([]int32, states+1)
+	for n, old := range order {
+		for c := 0; c < nc; c++ {
+			to := next[int(old)*nc+c]
+			v := renum[to]
+			if len(outs[to]) > 0 {
+				v |= hasOut
+			}
+			s.next[n<<s.shift+c] = v
+		}
+		s.outs = append(s.outs, outs[old]...)
+		s.outStart[n+1] = int32(len(s.outs))
 	}
 }
 
 // find sets in fired (len ≥ (n+63)/64, cleared by the caller) the bit of
 // every pattern that occurs in folded.
 func (s *literalIndex) find(folded string, fired []uint64) {
-	nc, st := s.nclass, int32(0)
+	s.findIn(&s.full, folded, false, fired)
+}
+
+// findASCII is find for ASCII text that may not be folded yet: it runs the
+// ASCII literals' smaller automaton on the text as it is when that folds
+// case itself, and folds the text first otherwise.
+func (s *literalIndex) findASCII(text string, fired []uint64) {
+	if !s.upper {
+		text = strings.ToLower(text)
+	}
+	s.findIn(&s.ascii, text, s.upper, fired)
+}
+
+func (s *literalIndex) findIn(a *automaton, text string, lower bool, fired []uint64) {
+	row, shift := 0, a.shift
 	var gated uint64 // slow patterns whose gate was seen
-	for i := 0; i < len(folded); i++ {
-		st = int32(s.next[int(st)*nc+int(s.class[folded[i]])])
-		lo, hi := s.outStart[st], s.outStart[st+1]
-		for _, a := range s.outs[lo:hi] {
-			al := &s.alts[a]
+	isBoundary := func(c byte) bool {
+		if lower && 'A' <= c && c <= 'Z' {
+			return false
+		}
+		return boundary(c)
+	}
+	for i := 0; i < len(text); i++ {
+		v := a.next[row+int(a.class[text[i]])]
+		st := int(v &^ hasOut)
+		row = st << shift
+		if v&hasOut == 0 {
+			continue
+		}
+		lo, hi := a.outStart[st], a.outStart[st+1]
+		for _, o := range a.outs[lo:hi] {
+			al := &s.alts[o]
 			if al.pat < 0 {
 				gated |= 1 << (-al.pat - 1)
 				continue
 			}
 			end := i + 1
 			start := end - int(al.n)
-			if al.start && start != 0 || al.end && end != len(folded) ||
-				al.before && start > 0 && !boundary(folded[start-1]) ||
-				al.after && end < len(folded) && !boundary(folded[end]) {
+			if al.start && start != 0 || al.end && end != len(text) ||
+				al.before && start > 0 && !isBoundary(text[start-1]) ||
+				al.after && end < len(text) && !isBoundary(text[end]) {
 				continue
 			}
 			fired[al.pat>>6] |= 1 << (al.pat & 63)
@@ -197,10 +272,13 @@ func (s *literalIndex) find(folded string, fired []uint64) {
 	for _, i := range s.ungated {
 		gated |= 1 << i
 	}
+	if gated != 0 && lower {
+		text = strings.ToLower(text) // the expressions run on folded text
+	}
 	for gated != 0 {
 		p := &s.slow[bits.TrailingZeros64(gated)]
 		gated &= gated - 1
-		if p.m.re.MatchString(folded) {
+		if p.m.re.MatchString(text) {
 			fired[p.pat>>6] |= 1 << (p.pat & 63)
 		}
 	}

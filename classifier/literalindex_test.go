@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -46,7 +47,30 @@ func TestLiteralIndexAgreesWithRegexp(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d texts, %d patterns, %d literals", len(texts), len(res), len(idx.alts))
+	// ASCII texts go to the ASCII automaton as they are, upper case and
+	// all: it must fire as the expressions do on their lower case.
+	if !idx.upper {
+		t.Errorf("no lexicon literal has upper case, yet the ASCII automaton does not fold it")
+	}
+	n := 0
+	for _, s := range texts {
+		if !isASCII(s) {
+			continue
+		}
+		for _, v := range []string{s, strings.ToUpper(s), "The " + strings.ToUpper(s[:len(s)/2]) + s[len(s)/2:] + " Now"} {
+			n++
+			clear(fired)
+			idx.findASCII(v, fired)
+			lower := strings.ToLower(v)
+			for i, re := range res {
+				if got, want := fired[i>>6]&(1<<(i&63)) != 0, re.MatchString(lower); got != want && bad < 20 {
+					bad++
+					t.Errorf("findASCII: %s on %q: automaton %v, regexp on its lower case %v", re, v, got, want)
+				}
+			}
+		}
+	}
+	t.Logf("%d texts (%d ASCII variants), %d patterns, %d literals", len(texts), n, len(res), len(idx.alts))
 }
 
 // literalOf returns the bytes of alts[i], found again by walking the

@@ -111,14 +111,20 @@ func (f Featurizer) appendPhrases(text string, buf []Feature, fold []byte, folde
 	if f.Phrases == 0 {
 		return buf, fold
 	}
-	if !folded {
-		fold = textnorm.AppendFold(fold[:0], text)
-	}
-	trimmed := strings.TrimSpace(unsafeString(fold))
-	mask := uint64(1)<<f.Bits - 1
 	list := phrases()
 	var fired [maxPhrases / 64]uint64
-	phraseIndex.find(trimmed, fired[:])
+	switch {
+	case folded:
+		phraseIndex.find(strings.TrimSpace(unsafeString(fold)), fired[:])
+	case isASCII(text):
+		// ASCII folds to its lower case, which the ASCII automaton
+		// reads as it goes: no copy.
+		phraseIndex.findASCII(strings.TrimSpace(text), fired[:])
+	default:
+		fold = textnorm.AppendFold(fold[:0], text)
+		phraseIndex.find(strings.TrimSpace(unsafeString(fold)), fired[:])
+	}
+	mask := uint64(1)<<f.Bits - 1
 	for w, set := range fired {
 		for set != 0 {
 			i := w*64 + bits.TrailingZeros64(set)
