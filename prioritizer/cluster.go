@@ -22,6 +22,12 @@ const DefaultMergeThreshold = 0.5
 // candidate topics, which keeps the cost per ask bounded.
 const candidateTerms = 8
 
+// maxPostings bounds the topics an ask is compared with through one term:
+// a term held by more topics than this (a word every topic uses) finds
+// no candidates, unless the ask has no rarer one. It keeps the cost per
+// ask from growing with the number of topics.
+const maxPostings = 128
+
 // term is a word, n-gram or concept, interned: clustering compares
 // numbers, not strings, and an ask's terms cost four bytes each.
 type term = int32
@@ -71,6 +77,8 @@ type clusterer struct {
 	// fixed marks kept topics (incremental ranking): the merge passes
 	// never merge two of them.
 	fixed []bool
+	// compared counts the topics add has compared asks with.
+	compared int
 }
 
 func newClusterer(docs [][]term, v *vocab, threshold float64) *clusterer {
@@ -142,15 +150,13 @@ func (c *clusterer) add(terms []term) (int, float64) {
 	keys := sortedKeys(v)
 	best, bestSim := -1, 0.0
 	c.round++
-	for _, t := range c.topTerms(v, candidateTerms) {
-		if int(t) >= len(c.index) {
-			continue
-		}
-		for _, k := range c.index[t] {
+	for _, l := range c.candidates(v) {
+		for _, k := range l {
 			if c.seen[k] == c.round {
 				continue
 			}
 			c.seen[k] = c.round
+			c.compared++
 			if s := c.cosine(v, keys, k); (s > bestSim || (s == bestSim && k < best)) && c.shares(keys, k) {
 				best, bestSim = k, s
 			}
@@ -186,6 +192,31 @@ func (c *clusterer) shares(keys []term, k int) bool {
 		}
 	}
 	return false
+}
+
+// candidates returns the posting lists of v's heaviest terms (at most
+// candidateTerms of them), leaving out those longer than maxPostings unless
+// every list is: then only the shortest.
+func (c *clusterer) candidates(v vector) [][]int {
+	top := c.topTerms(v, candidateTerms)
+	lists := make([][]int, 0, len(top))
+	var shortest []int
+	for _, t := range top {
+		if int(t) >= len(c.index) {
+			continue
+		}
+		l := c.index[t]
+		if shortest == nil || len(l) < len(shortest) {
+			shortest = l
+		}
+		if len(l) <= maxPostings {
+			lists = append(lists, l)
+		}
+	}
+	if len(lists) == 0 && shortest != nil {
+		lists = append(lists, shortest)
+	}
+	return lists
 }
 
 // cosine of v (its terms in order in keys) and cluster k's centroid.
@@ -273,8 +304,8 @@ func (c *clusterer) mergeSimilar(th float64) []int {
 		v := c.normalized(k)
 		keys := sortedKeys(v)
 		best, bestSim := -1, 0.0
-		for _, t := range c.topTerms(v, candidateTerms) {
-			for _, j := range c.index[t] {
+		for _, l := range c.candidates(v) {
+			for _, j := range l {
 				if j >= k {
 					continue
 				}

@@ -1,6 +1,7 @@
 package prioritizer
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -62,5 +63,44 @@ func TestBaselineClusterIsPlainWordOverlap(t *testing.T) {
 	b := BestBaseline(texts, gold)
 	if b.Threshold <= 0 || b.BCubedF1 < ScoreClusters(BaselineCluster(texts, 0.99), gold).BCubedF1 {
 		t.Fatalf("best baseline %+v is not the best over thresholds", b)
+	}
+}
+
+// TestCommonTermsFindNoCandidates checks that a word every topic holds does
+// not make each new ask compare itself with every topic, and that asks
+// still find their topic through their rarer words.
+func TestCommonTermsFindNoCandidates(t *testing.T) {
+	var docs [][]string
+	n := 3 * maxPostings
+	for i := 0; i < n; i++ {
+		docs = append(docs, []string{"please", "common", fmt.Sprintf("alpha%d", i), fmt.Sprintf("beta%d", i)})
+	}
+	probe := []string{"please", "common", "alpha150", "beta150"}
+	only := []string{"please", "common", "zzz"}
+	words := newVocab()
+	var toks [][]term
+	for _, d := range append(docs, probe, only) {
+		toks = append(toks, words.intern(d))
+	}
+	c := newClusterer(toks, words, 0.3)
+	for _, tk := range toks[:n] {
+		c.add(tk)
+	}
+	if len(c.centroids) != n {
+		t.Fatalf("%d topics from %d distinct asks", len(c.centroids), n)
+	}
+	before := c.compared
+	k, _ := c.add(toks[n])
+	if k != 150 {
+		t.Errorf("probe joined topic %d, want 150", k)
+	}
+	if got := c.compared - before; got > 2*candidateTerms {
+		t.Errorf("probe was compared with %d topics; the common words' lists should be skipped", got)
+	}
+	// An ask with only common words still looks at one list.
+	before = c.compared
+	c.add(toks[n+1])
+	if got := c.compared - before; got == 0 || got > n {
+		t.Errorf("an ask of common words only was compared with %d topics", got)
 	}
 }
