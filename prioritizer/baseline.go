@@ -20,16 +20,7 @@ func BaselineCluster(texts []string, threshold float64) []int {
 			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 		}))
 	}
-	df := make([]int, len(words.names))
-	for _, d := range docs {
-		seen := map[term]bool{}
-		for _, t := range d {
-			if !seen[t] {
-				seen[t] = true
-				df[t]++
-			}
-		}
-	}
+	df := docFreq(docs, len(words.names))
 	n := float64(len(docs))
 	var cents []vector
 	var norms []float64

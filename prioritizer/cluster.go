@@ -81,8 +81,9 @@ type clusterer struct {
 	compared int
 }
 
-func newClusterer(docs [][]term, v *vocab, threshold float64) *clusterer {
-	df := make([]int, len(v.names))
+// docFreq counts, for each of n terms, the documents that hold it.
+func docFreq(docs [][]term, n int) []int {
+	df := make([]int, n)
 	for _, d := range docs {
 		seen := map[term]bool{}
 		for _, t := range d {
@@ -92,6 +93,11 @@ func newClusterer(docs [][]term, v *vocab, threshold float64) *clusterer {
 			}
 		}
 	}
+	return df
+}
+
+func newClusterer(docs [][]term, v *vocab, threshold float64) *clusterer {
+	df := docFreq(docs, len(v.names))
 	n := float64(len(docs))
 	idf := make([]float64, len(df))
 	for t, c := range df {
