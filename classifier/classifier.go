@@ -116,7 +116,7 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 		}
 	}
 	if len(asks) == 0 {
-		asks = [][]sentence{{sents[0]}}
+		asks = [][]sentence{withList(sents, 0)}
 	}
 	lang := conv.Language
 	items := make([]voc.Item, 0, len(asks))
@@ -172,12 +172,36 @@ func agentVerdict(conv voc.Conversation) (voc.Kind, string) {
 	return "", ""
 }
 
+// leadIn matches a sentence that announces the asks after it.
+var leadIn = regexp.MustCompile(`(^|\W)(the following|(a few|some|two|three|several) (questions|requests|things|issues)|as follows)\W*$|[:：]\s*$|(以下|下記|次の(点|件|とおり|通り))`)
+
+// withList returns the ask that starts at sents[i]: the sentence alone, or
+// when it announces a list ("Could you tell me the following:"), with the
+// sentences of the same message after it (three in all at most), whatever
+// the model made of them alone.
+func withList(sents []sentence, i int) []sentence {
+	ask := []sentence{sents[i]}
+	if !leadIn.MatchString(sents[i].folded) {
+		return ask
+	}
+	for j := i + 1; j < len(sents) && sents[j].msg == sents[i].msg && len(ask) < 3; j++ {
+		ask = append(ask, sents[j])
+	}
+	return ask
+}
+
 // group gathers runs of consecutive sentences of the same wanted kind (and
 // the same non-goal) into one ask each, at most three sentences long.
 func group(sents []sentence, want func(voc.Kind) bool) [][]sentence {
 	var out [][]sentence
-	for i, s := range sents {
+	for i := 0; i < len(sents); i++ {
+		s := sents[i]
 		if !want(s.pred.Kind) {
+			continue
+		}
+		if ask := withList(sents, i); len(ask) > 1 {
+			out = append(out, ask)
+			i += len(ask) - 1
 			continue
 		}
 		if n := len(out); n > 0 {

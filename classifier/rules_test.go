@@ -89,3 +89,19 @@ func TestSourceLabelWins(t *testing.T) {
 		t.Fatalf("items: %+v", items)
 	}
 }
+
+// TestLeadInTakesTheListAfterIt checks that a sentence announcing a list
+// ("以下ご教示ください", "the following:") is one ask with the items after
+// it, in both scripts, rather than an ask of its own with no subject.
+func TestLeadInTakesTheListAfterIt(t *testing.T) {
+	cl := New(NewBaseline(), nil, redactFunc(func(s string) string { return s }))
+	for _, tc := range []struct{ text, want string }{
+		{"つきましては、以下ご教示いただけますでしょうか。\n１．SCIM 2.0 対応のご予定および時期\n２．ユーザー一覧をAPIで取得する手段", "SCIM 2.0"},
+		{"Could you tell me the following:\n- when SCIM provisioning ships\n- how to list users through the API", "SCIM provisioning"},
+	} {
+		items := cl.Classify(voc.Conversation{Messages: []voc.Message{{Role: voc.RoleCustomer, Text: tc.text}}})
+		if len(items) != 1 || !strings.Contains(items[0].Quote, tc.want) {
+			t.Errorf("%q: items %+v, want one whose quote holds %q", tc.text, items, tc.want)
+		}
+	}
+}
