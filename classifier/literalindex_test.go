@@ -37,11 +37,26 @@ func TestLiteralIndexAgreesWithRegexp(t *testing.T) {
 	texts = append(texts, "", "the app crashed twice, error 503 and still no fix", "ダークモードがあるといいのに、グループが表示されない。")
 	fired := make([]uint64, (len(res)+63)/64)
 	bad := 0
+	// The expressions' answers by text, kept for the ASCII variants below
+	// (the race detector makes each run of them slow).
+	answers := map[string][]bool{}
+	answer := func(s string) []bool {
+		if a, ok := answers[s]; ok {
+			return a
+		}
+		a := make([]bool, len(res))
+		for i, re := range res {
+			a[i] = re.MatchString(s)
+		}
+		answers[s] = a
+		return a
+	}
 	for _, s := range texts {
 		clear(fired)
 		idx.find(s, fired)
+		want := answer(s)
 		for i, re := range res {
-			if got, want := fired[i>>6]&(1<<(i&63)) != 0, re.MatchString(s); got != want && bad < 20 {
+			if got, want := fired[i>>6]&(1<<(i&63)) != 0, want[i]; got != want && bad < 20 {
 				bad++
 				t.Errorf("%s on %q: automaton %v, regexp %v", re, s, got, want)
 			}
@@ -53,17 +68,21 @@ func TestLiteralIndexAgreesWithRegexp(t *testing.T) {
 		t.Errorf("no lexicon literal has upper case, yet the ASCII automaton does not fold it")
 	}
 	n := 0
-	for _, s := range texts {
+	for k, s := range texts {
 		if !isASCII(s) {
 			continue
 		}
-		for _, v := range []string{s, strings.ToUpper(s), "The " + strings.ToUpper(s[:len(s)/2]) + s[len(s)/2:] + " Now"} {
+		variants := []string{s, strings.ToUpper(s)}
+		if k%2 == 0 {
+			variants = append(variants, "The "+strings.ToUpper(s[:len(s)/2])+s[len(s)/2:]+" Now")
+		}
+		for _, v := range variants {
 			n++
 			clear(fired)
 			idx.findASCII(v, fired)
-			lower := strings.ToLower(v)
+			want := answer(strings.ToLower(v))
 			for i, re := range res {
-				if got, want := fired[i>>6]&(1<<(i&63)) != 0, re.MatchString(lower); got != want && bad < 20 {
+				if got, want := fired[i>>6]&(1<<(i&63)) != 0, want[i]; got != want && bad < 20 {
 					bad++
 					t.Errorf("findASCII: %s on %q: automaton %v, regexp on its lower case %v", re, v, got, want)
 				}
