@@ -19,8 +19,8 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 	data := fs.String("data", "", "CSV file with header id,text,cluster")
 	format := fs.String("format", "text", "output: text or json")
 	out := fs.String("out", "", "also write the clustering as id,cluster to this CSV file")
-	threshold := fs.Float64("threshold", 0, "similarity to join a topic (default: cluster.threshold of the config, else 0.2)")
-	merge := fs.Float64("merge-threshold", 0, "similarity for the second pass to merge two topics (default: cluster.merge_threshold, else 0.5)")
+	threshold := fs.Float64("threshold", 0, fmt.Sprintf("similarity to join a topic (default: cluster.threshold of the config, else %g)", prioritizer.DefaultThreshold))
+	merge := fs.Float64("merge-threshold", 0, fmt.Sprintf("similarity for the second pass to merge two topics (default: cluster.merge_threshold, else %g)", prioritizer.DefaultMergeThreshold))
 	baseline := fs.Bool("baseline", false, "also score the plain TF-IDF nearest-centroid baseline, at its best threshold on this file")
 	if err := e.parse(fs, args); err != nil {
 		return err
