@@ -49,6 +49,7 @@ func sameFeatures(t *testing.T, f Featurizer, text string, got, want []Feature) 
 // and on random text: saved models rely on the same hashes in the same
 // order.
 func TestFeaturesMatchReference(t *testing.T) {
+	t.Parallel() // slow under -race; the three reference checks run side by side
 	texts := []string{"", "\n", "\nafter a leading break", "title\nbody", "ｆｕｌｌ ＷＩＤＴＨ？", "a"}
 	ds, err := ReadDatasetFile("../testdata/corpus/train.csv")
 	if err != nil {

@@ -92,6 +92,7 @@ func randomLinear(rng *rand.Rand, classes []string, scale float32, temp float64)
 // the shipped model and random ones of 1 to 9 classes, ties included, with
 // file label sets that map one-to-one, many-to-one and not at all.
 func TestLabelInMatchesReference(t *testing.T) {
+	t.Parallel() // slow under -race; the three reference checks run side by side
 	def, err := DefaultModel()
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 // spaces, at either end) and checks, for every pattern, that it fires
 // exactly when the regular expression matches.
 func TestLiteralIndexAgreesWithRegexp(t *testing.T) {
+	t.Parallel() // slow under -race; the three reference checks run side by side
 	list := phrases()
 	res := make([]*regexp.Regexp, len(list))
 	for i := range list {
