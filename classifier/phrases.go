@@ -113,15 +113,14 @@ func (f Featurizer) appendPhrases(text string, buf []Feature, fold []byte, folde
 	}
 	list := phrases()
 	var fired [maxPhrases / 64]uint64
-	switch {
-	case folded:
-		phraseIndex.find(strings.TrimSpace(unsafeString(fold)), fired[:])
-	case isASCII(text):
+	if !folded && isASCII(text) {
 		// ASCII folds to its lower case, which the ASCII automaton
 		// reads as it goes: no copy.
 		phraseIndex.findASCII(strings.TrimSpace(text), fired[:])
-	default:
-		fold = textnorm.AppendFold(fold[:0], text)
+	} else {
+		if !folded {
+			fold = textnorm.AppendFold(fold[:0], text)
+		}
 		phraseIndex.find(strings.TrimSpace(unsafeString(fold)), fired[:])
 	}
 	mask := uint64(1)<<f.Bits - 1

@@ -23,10 +23,11 @@ type TrainOptions struct {
 	// training the final model.
 	TuneFolds   int
 	TuneOffsets bool
-	// FeatureRecall, when above 0 and TuneFolds > 1, raises the offset of
-	// the feature-request class just enough that its out-of-fold recall
-	// reaches this floor (a request missed among comments never reaches
-	// the backlog); it does nothing when the recall is already there.
+	// FeatureRecall, when above 0 and TuneFolds > 1, is a floor on the
+	// feature-request class's out-of-fold recall (a request missed among
+	// comments never reaches the backlog): a recall under it is lifted, by
+	// the class's offset, to recallLift above it. A recall at or over the
+	// floor is left alone.
 	FeatureRecall float64
 	// Select picks the featurizer among Candidates(f) by cross-validation
 	// on the training data (3 folds) before training: character n-grams
@@ -155,7 +156,7 @@ func fit(ds *Dataset, f Featurizer, opt TrainOptions) *Linear {
 			rows[i].weight = w
 		}
 	}
-	sgd(m, k, rows, opt, opt.Seed)
+	sgd(m, k, rows, opt)
 	return m
 }
 
@@ -168,8 +169,8 @@ type trainRow struct {
 
 // sgd runs opt.Epochs of stochastic gradient descent on the softmax loss,
 // updating m's weights and biases in place.
-func sgd(m *Linear, k int, rows []trainRow, opt TrainOptions, seed int64) {
-	rng := rand.New(rand.NewSource(seed))
+func sgd(m *Linear, k int, rows []trainRow, opt TrainOptions) {
+	rng := rand.New(rand.NewSource(opt.Seed))
 	order := rng.Perm(len(rows))
 	p, g := make([]float64, k), make([]float64, k)
 	steps := float64(opt.Epochs * len(rows))
@@ -322,9 +323,10 @@ func fitTemperature(classes []string, held []Example, z [][]float64) float64 {
 	return best
 }
 
-// raiseRecall adds to the offset of the class of kind the smallest step
-// (of 0.05, up to 3) that brings its recall on the held-out scores to
-// floor. Rows count as the class's when it is among their labels.
+// raiseRecall adds to the offset of the class of kind, when its recall on
+// the held-out scores is under floor, the smallest step (of 0.05, up to 3)
+// that brings it to floor+recallLift. Rows count as the class's when it is
+// among their labels.
 func raiseRecall(classes []string, held []Example, z [][]float64, off []float32, kind voc.Kind, floor float64) {
 	target := -1
 	for c, name := range classes {
@@ -342,21 +344,14 @@ func raiseRecall(classes []string, held []Example, z [][]float64, off []float32,
 				continue
 			}
 			n++
-			best := 0
+			mine := z[i][target] + float64(off[target]) + extra
+			won := true // argmax with ties to the lower index, as predict decides
 			for c := range classes {
-				v := z[i][c] + float64(off[c])
-				if c == target {
-					v += extra
-				}
-				b := z[i][best] + float64(off[best])
-				if best == target {
-					b += extra
-				}
-				if v > b {
-					best = c
+				if v := z[i][c] + float64(off[c]); c < target && v >= mine || c > target && v > mine {
+					won = false
 				}
 			}
-			if best == target {
+			if won {
 				hit++
 			}
 		}

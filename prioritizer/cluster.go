@@ -79,6 +79,9 @@ type clusterer struct {
 	fixed []bool
 	// compared counts the topics add has compared asks with.
 	compared int
+	// plain makes the reference clustering BaselineCluster scores: every
+	// term finds candidates, and one shared term is enough to join.
+	plain bool
 }
 
 // docFreq counts, for each of n terms, the documents that hold it.
@@ -163,7 +166,8 @@ func (c *clusterer) add(terms []term) (int, float64) {
 			}
 			c.seen[k] = c.round
 			c.compared++
-			if s := c.cosine(v, keys, k); (s > bestSim || (s == bestSim && k < best)) && c.shares(keys, k) {
+			s, shared := c.cosineShared(v, keys, k)
+			if (s > bestSim || (s == bestSim && k < best)) && (c.plain || shared >= min(minSharedTerms, len(keys))) {
 				best, bestSim = k, s
 			}
 		}
@@ -183,27 +187,20 @@ func (c *clusterer) add(terms []term) (int, float64) {
 // docs/benchmarks.md).
 const minSharedTerms = 2
 
-// shares reports whether cluster k's centroid holds enough of the terms
-// in keys (minSharedTerms).
-func (c *clusterer) shares(keys []term, k int) bool {
-	need := min(minSharedTerms, len(keys))
-	cent := c.centroids[k]
-	n := 0
-	for _, t := range keys {
-		if _, ok := cent[t]; ok {
-			n++
-			if n >= need {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // candidates returns the posting lists of v's heaviest terms (at most
 // candidateTerms of them), leaving out those longer than maxPostings unless
-// every list is: then only the shortest.
+// every list is: then only the shortest. A plain clusterer takes the lists
+// of all of v's terms.
 func (c *clusterer) candidates(v vector) [][]int {
+	if c.plain {
+		var lists [][]int
+		for _, t := range sortedKeys(v) {
+			if int(t) < len(c.index) {
+				lists = append(lists, c.index[t])
+			}
+		}
+		return lists
+	}
 	top := c.topTerms(v, candidateTerms)
 	lists := make([][]int, 0, len(top))
 	var shortest []int
@@ -223,6 +220,24 @@ func (c *clusterer) candidates(v vector) [][]int {
 		lists = append(lists, shortest)
 	}
 	return lists
+}
+
+// cosineShared is cosine, with the number of v's terms the centroid holds,
+// from the same look-ups.
+func (c *clusterer) cosineShared(v vector, keys []term, k int) (float64, int) {
+	var dot float64
+	shared := 0
+	cent := c.centroids[k]
+	for _, t := range keys {
+		if w, ok := cent[t]; ok {
+			dot += v[t] * w
+			shared++
+		}
+	}
+	if c.norms[k] == 0 {
+		return 0, shared
+	}
+	return dot / c.norms[k], shared
 }
 
 // cosine of v (its terms in order in keys) and cluster k's centroid.
