@@ -26,7 +26,7 @@ func BaselineCluster(texts []string, threshold float64) []int {
 	c.plain = true
 	out := make([]int, len(texts))
 	for i, d := range docs {
-		out[i], _ = c.add(d)
+		out[i], _ = c.add(d, nil)
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package prioritizer
 
 import (
 	"fmt"
+	"math"
 	"math/rand"
 	"strings"
 	"testing"
@@ -64,4 +65,48 @@ func BenchmarkTokenizeOnly(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(asks)*b.N)/b.Elapsed().Seconds(), "items/s")
+}
+
+// BenchmarkRankEmbeddings is BenchmarkRank's 10,000 asks, each carrying a
+// 256-dimension embedding (its request's direction plus noise), so the
+// cost of clustering by vectors (LSH signatures, dense cosines) can be
+// set beside clustering by words.
+func BenchmarkRankEmbeddings(b *testing.B) {
+	const n, dims = 10000, 256
+	asks, accounts := synthAsks(n, n/20)
+	r := rand.New(rand.NewSource(2))
+	dirs := map[string][]float64{}
+	for i := range asks {
+		key := asks[i].Quote[:0]
+		for _, w := range strings.Fields(asks[i].Quote) {
+			if strings.HasPrefix(w, "thing") {
+				key = w
+			}
+		}
+		d, ok := dirs[key]
+		if !ok {
+			d = make([]float64, dims)
+			for j := range d {
+				d[j] = r.NormFloat64()
+			}
+			dirs[key] = d
+		}
+		v := make([]float32, dims)
+		var norm float64
+		for j := range v {
+			x := d[j] + 0.6*r.NormFloat64()
+			v[j] = float32(x)
+			norm += x * x
+		}
+		for j := range v {
+			v[j] /= float32(math.Sqrt(norm))
+		}
+		asks[i].Vector = v
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Rank(asks, accounts, nil, Config{Weights: DefaultWeights()})
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "items/s")
 }

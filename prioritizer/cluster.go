@@ -82,6 +82,12 @@ type clusterer struct {
 	// plain makes the reference clustering BaselineCluster scores: every
 	// term finds candidates, and one shared term is enough to join.
 	plain bool
+	// vec, when the asks carry embeddings, decides by their similarity
+	// instead of the terms'; terms still find candidates beside its LSH.
+	vec *dense
+	// mergeTh is the similarity the merge pass needs, of terms or of
+	// embeddings as the clusterer compares.
+	mergeTh float64
 }
 
 // docFreq counts, for each of n terms, the documents that hold it.
@@ -109,6 +115,20 @@ func newClusterer(docs [][]term, v *vocab, threshold float64) *clusterer {
 		}
 	}
 	return &clusterer{threshold: threshold, vocab: v, idf: idf, defIDF: math.Log(n+1) + 1}
+}
+
+// newFamily returns the clusterer for one family of asks under cfg's
+// thresholds (zero: the defaults), comparing embeddings of dims
+// dimensions when dims is not 0.
+func newFamily(docs [][]term, v *vocab, dims int, cfg Config) *clusterer {
+	cfg = cfg.withDefaults()
+	c := newClusterer(docs, v, cfg.Threshold)
+	c.mergeTh = cfg.MergeThreshold
+	if dims > 0 {
+		c.vec = newDense(dims, cfg.VectorThreshold, cfg.VectorMergeThreshold)
+		c.mergeTh = cfg.VectorMergeThreshold
+	}
+	return c
 }
 
 func (c *clusterer) vectorize(terms []term) vector {
@@ -149,12 +169,16 @@ func (c *clusterer) weight(t term) float64 {
 	return c.defIDF
 }
 
-// add places one text and returns its cluster index and its similarity to
-// that cluster (1 for a new cluster).
-func (c *clusterer) add(terms []term) (int, float64) {
+// add places one text, with its embedding when the clusterer has them,
+// and returns its cluster index and its similarity to that cluster (1 for
+// a new cluster).
+func (c *clusterer) add(terms []term, emb []float32) (int, float64) {
 	v := c.vectorize(terms)
+	if c.vec != nil {
+		return c.addDense(v, emb)
+	}
 	if len(v) == 0 {
-		return c.newCluster(v), 1
+		return c.newCluster(v, nil), 1
 	}
 	keys := sortedKeys(v)
 	best, bestSim := -1, 0.0
@@ -173,9 +197,38 @@ func (c *clusterer) add(terms []term) (int, float64) {
 		}
 	}
 	if best < 0 || bestSim < c.threshold {
-		return c.newCluster(v), 1
+		return c.newCluster(v, nil), 1
 	}
 	c.merge(best, v, keys)
+	return best, bestSim
+}
+
+// addDense is add by embeddings: candidates from the terms' index and from
+// the LSH buckets, the one whose mean embedding is nearest joined when it
+// reaches the vector threshold. No shared terms are required, so asks
+// worded apart, or in two languages, can meet.
+func (c *clusterer) addDense(v vector, emb []float32) (int, float64) {
+	best, bestSim := -1, 0.0
+	c.round++
+	for _, lists := range [2][][]int{c.candidates(v), c.vec.near(emb)} {
+		for _, l := range lists {
+			for _, k := range l {
+				if c.seen[k] == c.round {
+					continue
+				}
+				c.seen[k] = c.round
+				c.compared++
+				if s := c.vec.cosine(emb, k); s > bestSim || (s == bestSim && k < best) {
+					best, bestSim = k, s
+				}
+			}
+		}
+	}
+	if best < 0 || bestSim < c.vec.threshold {
+		return c.newCluster(v, emb), 1
+	}
+	c.merge(best, v, sortedKeys(v))
+	c.vec.add(best, emb)
 	return best, bestSim
 }
 
@@ -203,23 +256,35 @@ func (c *clusterer) candidates(v vector) [][]int {
 	}
 	top := c.topTerms(v, candidateTerms)
 	lists := make([][]int, 0, len(top))
-	var shortest []int
 	for _, t := range top {
-		if int(t) >= len(c.index) {
-			continue
+		if int(t) < len(c.index) {
+			lists = append(lists, c.index[t])
 		}
-		l := c.index[t]
+	}
+	return boundPostings(lists)
+}
+
+// boundPostings keeps the lists no longer than maxPostings, in place, or
+// only the shortest when every one is longer. An empty list counts as a
+// short one: a term no topic has yet is the rarer term.
+func boundPostings(lists [][]int) [][]int {
+	var shortest []int
+	kept, short := lists[:0], false
+	for _, l := range lists {
 		if shortest == nil || len(l) < len(shortest) {
 			shortest = l
 		}
 		if len(l) <= maxPostings {
-			lists = append(lists, l)
+			short = true
+			if len(l) > 0 {
+				kept = append(kept, l)
+			}
 		}
 	}
-	if len(lists) == 0 && shortest != nil {
-		lists = append(lists, shortest)
+	if !short && shortest != nil {
+		kept = append(kept, shortest)
 	}
-	return lists
+	return kept
 }
 
 // cosineShared is cosine, with the number of v's terms the centroid holds,
@@ -253,8 +318,12 @@ func (c *clusterer) cosine(v vector, keys []term, k int) float64 {
 	return dot / c.norms[k]
 }
 
-func (c *clusterer) newCluster(v vector) int {
+func (c *clusterer) newCluster(v vector, emb []float32) int {
 	k := len(c.centroids)
+	if c.vec != nil {
+		c.vec.newCluster()
+		c.vec.add(k, emb)
+	}
 	c.centroids = append(c.centroids, vector{})
 	c.norms = append(c.norms, 0)
 	c.norm2 = append(c.norm2, 0)
@@ -265,16 +334,19 @@ func (c *clusterer) newCluster(v vector) int {
 }
 
 // newFixedCluster starts a kept topic with its first member.
-func (c *clusterer) newFixedCluster(terms []term) int {
-	k := c.newCluster(c.vectorize(terms))
+func (c *clusterer) newFixedCluster(terms []term, emb []float32) int {
+	k := c.newCluster(c.vectorize(terms), emb)
 	c.fixed[k] = true
 	return k
 }
 
 // join adds a member to cluster k without searching: a kept topic's ask.
-func (c *clusterer) join(k int, terms []term) {
+func (c *clusterer) join(k int, terms []term, emb []float32) {
 	v := c.vectorize(terms)
 	c.merge(k, v, sortedKeys(v))
+	if c.vec != nil {
+		c.vec.add(k, emb)
+	}
 }
 
 // merge adds v to cluster k's centroid. The centroid's squared norm is
@@ -323,6 +395,12 @@ func (c *clusterer) mergeSimilar(th float64) []int {
 			continue // a kept topic keeps its identity
 		}
 		v := c.normalized(k)
+		if c.vec != nil {
+			if j, s := c.nearestDense(k, v); j >= 0 && s >= c.vec.merge {
+				c.link(find, parent, k, j)
+			}
+			continue
+		}
 		keys := sortedKeys(v)
 		best, bestSim := -1, 0.0
 		for _, l := range c.candidates(v) {
@@ -339,11 +417,33 @@ func (c *clusterer) mergeSimilar(th float64) []int {
 			c.link(find, parent, k, best)
 		}
 	}
-	c.bridgeScripts(find, parent)
+	if c.vec == nil {
+		c.bridgeScripts(find, parent) // embeddings meet across scripts themselves
+	}
 	for i := range parent {
 		parent[i] = find(i)
 	}
 	return parent
+}
+
+// nearestDense returns the earlier cluster whose mean embedding is nearest
+// cluster k's (v is k's term centroid, for candidates), and the cosine.
+func (c *clusterer) nearestDense(k int, v vector) (int, float64) {
+	u := c.vec.mean(k)
+	best, bestSim := -1, 0.0
+	for _, lists := range [2][][]int{c.candidates(v), c.vec.near(u)} {
+		for _, l := range lists {
+			for _, j := range l {
+				if j >= k {
+					continue
+				}
+				if s := c.vec.cosine(u, j); s > bestSim || (s == bestSim && j < best) {
+					best, bestSim = j, s
+				}
+			}
+		}
+	}
+	return best, bestSim
 }
 
 // link merges the clusters of x and y under y's root, or under the kept

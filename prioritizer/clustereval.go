@@ -5,25 +5,28 @@ import "math"
 // Cluster groups texts with exactly the algorithm Rank uses for the asks
 // of one kind (greedy join by centroid similarity, then a merge pass) and
 // returns each text's cluster number, numbered from 0 in order of first
-// appearance. Zero thresholds mean the defaults.
-func Cluster(texts []string, threshold, merge float64) []int {
-	if threshold == 0 {
-		threshold = DefaultThreshold
-	}
-	if merge == 0 {
-		merge = DefaultMergeThreshold
-	}
+// appearance. vecs, when given (one embedding per text), are what is
+// compared, and the thresholds are then the vectors'. Zero thresholds mean
+// the defaults.
+func Cluster(texts []string, vecs [][]float32, threshold, merge float64) []int {
 	words := newVocab()
 	toks := make([][]term, len(texts))
 	for i, t := range texts {
 		toks[i] = words.intern(tokens(t))
 	}
-	c := newClusterer(toks, words, threshold)
+	dims := 0
+	if len(vecs) == len(texts) {
+		dims = vectorDims(vecs)
+	}
+	c := newFamily(toks, words, dims, Config{Threshold: threshold, MergeThreshold: merge, VectorThreshold: threshold, VectorMergeThreshold: merge})
+	if dims == 0 {
+		vecs = make([][]float32, len(texts))
+	}
 	assigned := make([]int, len(texts))
 	for i := range toks {
-		assigned[i], _ = c.add(toks[i])
+		assigned[i], _ = c.add(toks[i], vecs[i])
 	}
-	reps := c.mergeSimilar(merge)
+	reps := c.mergeSimilar(c.mergeTh)
 	number := map[int]int{}
 	out := make([]int, len(texts))
 	for i, k := range assigned {

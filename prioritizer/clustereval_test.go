@@ -31,7 +31,7 @@ func TestClusterSameAskManyWordings(t *testing.T) {
 		"How do I cancel a transfer I just made?", "cancel my transfer please", "I want to cancel the transfer",
 		"My card still has not arrived", "When will my new card arrive?", "card not arrived yet",
 	}
-	got := Cluster(texts, 0, 0)
+	got := Cluster(texts, nil, 0, 0)
 	if got[0] != got[1] || got[1] != got[2] || got[3] != got[4] || got[4] != got[5] || got[0] == got[3] {
 		t.Fatalf("clusters %v", got)
 	}
@@ -84,13 +84,13 @@ func TestCommonTermsFindNoCandidates(t *testing.T) {
 	}
 	c := newClusterer(toks, words, 0.3)
 	for _, tk := range toks[:n] {
-		c.add(tk)
+		c.add(tk, nil)
 	}
 	if len(c.centroids) != n {
 		t.Fatalf("%d topics from %d distinct asks", len(c.centroids), n)
 	}
 	before := c.compared
-	k, _ := c.add(toks[n])
+	k, _ := c.add(toks[n], nil)
 	if k != 150 {
 		t.Errorf("probe joined topic %d, want 150", k)
 	}
@@ -99,7 +99,7 @@ func TestCommonTermsFindNoCandidates(t *testing.T) {
 	}
 	// An ask with only common words still looks at one list.
 	before = c.compared
-	c.add(toks[n+1])
+	c.add(toks[n+1], nil)
 	if got := c.compared - before; got == 0 || got > n {
 		t.Errorf("an ask of common words only was compared with %d topics", got)
 	}

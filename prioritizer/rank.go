@@ -29,6 +29,10 @@ type Ask struct {
 	// subject line); it helps short asks ("yes please, we'd use it") meet
 	// the topic they belong to.
 	Context string
+	// Vector is the ask's embedding (of Quote and Context, from the
+	// configured /embeddings endpoint), or nil. When every bug or every
+	// feature ask has one, that family is clustered by them.
+	Vector []float32
 	// Topic is the key of the topic the ask was in after the last ranking,
 	// empty for a new ask. Asks keep their topic: only new ones are
 	// clustered, and kept topics are never merged with each other. Leave
@@ -43,6 +47,10 @@ type Config struct {
 	// MergeThreshold is the similarity two topics' centroids need for the
 	// second pass to merge them; DefaultMergeThreshold when zero.
 	MergeThreshold float64
+	// VectorThreshold and VectorMergeThreshold are the same two for asks
+	// that carry embeddings; DefaultVectorThreshold and
+	// DefaultVectorMergeThreshold when zero.
+	VectorThreshold, VectorMergeThreshold float64
 	// Now is the moment trend, staleness and renewals are measured from;
 	// zero means the time of the latest ask, so the same data always gives
 	// the same ranking.
@@ -53,6 +61,23 @@ type Config struct {
 	// Split takes asks (by Ref) out of their topic into the topic named
 	// by the value ("these are a different ask").
 	Split map[string]string
+}
+
+// withDefaults fills the zero thresholds.
+func (cfg Config) withDefaults() Config {
+	if cfg.Threshold == 0 {
+		cfg.Threshold = DefaultThreshold
+	}
+	if cfg.MergeThreshold == 0 {
+		cfg.MergeThreshold = DefaultMergeThreshold
+	}
+	if cfg.VectorThreshold == 0 {
+		cfg.VectorThreshold = DefaultVectorThreshold
+	}
+	if cfg.VectorMergeThreshold == 0 {
+		cfg.VectorMergeThreshold = DefaultVectorMergeThreshold
+	}
+	return cfg
 }
 
 // Result is the ranked backlog: topics in rank order (open work first, by
@@ -75,12 +100,7 @@ type cluster struct {
 
 // Rank clusters the asks into topics and scores them.
 func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config) Result {
-	if cfg.Threshold == 0 {
-		cfg.Threshold = DefaultThreshold
-	}
-	if cfg.MergeThreshold == 0 {
-		cfg.MergeThreshold = DefaultMergeThreshold
-	}
+	cfg = cfg.withDefaults()
 	asks = append([]Ask(nil), asks...)
 	sort.SliceStable(asks, func(i, j int) bool {
 		if !asks[i].AskedAt.Equal(asks[j].AskedAt) {
@@ -98,17 +118,24 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 	// request never share a topic. Out-of-scope asks gather under the
 	// non-goal they fall under, which is decided once and reused.
 	families := map[string]*clusterer{}
-	var docsBug, docsFeat [][]term
-	for i, a := range asks {
-		switch a.Kind {
-		case voc.KindBug:
-			docsBug = append(docsBug, toks[i])
-		case voc.KindFeature:
-			docsFeat = append(docsFeat, toks[i])
+	for _, kind := range []voc.Kind{voc.KindBug, voc.KindFeature} {
+		var docs [][]term
+		var vecs [][]float32
+		for i, a := range asks {
+			if a.Kind == kind {
+				docs = append(docs, toks[i])
+				vecs = append(vecs, a.Vector)
+			}
 		}
+		families[string(kind)] = newFamily(docs, words, vectorDims(vecs), cfg)
 	}
-	families[string(voc.KindBug)] = newClusterer(docsBug, words, cfg.Threshold)
-	families[string(voc.KindFeature)] = newClusterer(docsFeat, words, cfg.Threshold)
+	// emb is an ask's embedding when its family compares them.
+	emb := func(a Ask) []float32 {
+		if families[string(a.Kind)].vec == nil {
+			return nil
+		}
+		return a.Vector
+	}
 
 	// First pass: asks ranked before stay in their topic (incremental
 	// ranking: the topics' centroids are rebuilt from their members, with
@@ -151,22 +178,22 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 		}
 		k, ok := priorIdx[fam][a.Topic]
 		if ok {
-			c.join(k, toks[i])
+			c.join(k, toks[i], emb(a))
 		} else {
-			k = c.newFixedCluster(toks[i])
+			k = c.newFixedCluster(toks[i], emb(a))
 			priorIdx[fam][a.Topic], priorKey[fam][k] = k, a.Topic
 		}
 		assigned[i] = k
 	}
 	for i, a := range asks {
 		if isNew[i] {
-			assigned[i], _ = families[string(a.Kind)].add(toks[i])
+			assigned[i], _ = families[string(a.Kind)].add(toks[i], emb(a))
 		}
 	}
 	// Second pass: mend clusters split by a greedy start.
 	reps := map[string][]int{}
 	for fam, c := range families {
-		reps[fam] = c.mergeSimilar(cfg.MergeThreshold)
+		reps[fam] = c.mergeSimilar(c.mergeTh)
 	}
 
 	var clusters []*cluster

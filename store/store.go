@@ -124,7 +124,7 @@ func (s *Store) tx(ctx context.Context, fn func(*sqlx.Tx) error) error {
 // that check a re-run changed nothing.
 func (s *Store) Counts(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
-	for _, t := range []string{"accounts", "conversations", "messages", "items", "topics", "stage_state", "labels", "cursors", "decisions", "topic_overrides", "tracker_links"} {
+	for _, t := range []string{"accounts", "conversations", "messages", "items", "topics", "stage_state", "labels", "cursors", "decisions", "topic_overrides", "tracker_links", "embeddings"} {
 		var n int64
 		if err := s.db.GetContext(ctx, &n, "SELECT COUNT(*) FROM "+t); err != nil {
 			return nil, fmt.Errorf("store: count %s: %w", t, err)

@@ -22,19 +22,19 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/time/rate"
 
 	"github.com/voc-dev/voc"
 	"github.com/voc-dev/voc/classifier"
+	"github.com/voc-dev/voc/internal/httpx"
+	"github.com/voc-dev/voc/internal/textnorm"
 )
 
 // Limits that keep one bad text or one bad server from costing much.
@@ -104,9 +104,9 @@ func New(cfg Config, fallback classifier.Model, redactor classifier.Redactor, op
 	if cfg.Model == "" {
 		return nil, errors.New("llm: Model must be set (for example gpt-4o-mini)")
 	}
-	endpoint, err := endpointFor(cfg.BaseURL)
+	endpoint, err := httpx.Endpoint(cfg.BaseURL, "/chat/completions")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("llm: BaseURL %w", err)
 	}
 	switch {
 	case cfg.Timeout < 0:
@@ -145,27 +145,6 @@ func New(cfg Config, fallback classifier.Model, redactor classifier.Redactor, op
 	return b, nil
 }
 
-// endpointFor validates the API root and appends the chat-completions path.
-// Errors name the problem, not the URL, in case it carries credentials.
-func endpointFor(base string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(base))
-	if err != nil {
-		return "", errors.New("llm: BaseURL is not a valid URL")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("llm: BaseURL must be an http or https URL, got scheme %q", u.Scheme)
-	}
-	if u.Host == "" {
-		return "", errors.New("llm: BaseURL has no host")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", errors.New("llm: BaseURL must not have a query or fragment")
-	}
-	u.Path = strings.TrimRight(u.Path, "/") + "/chat/completions"
-	u.RawPath = ""
-	return u.String(), nil
-}
-
 // Stats returns a snapshot of the counters, for logs and metrics.
 func (b *Backend) Stats() Stats {
 	return Stats{
@@ -202,7 +181,7 @@ func (b *Backend) PredictContext(ctx context.Context, texts []string) []classifi
 	var jobs []*job
 	byKey := map[string]*job{}
 	for i, t := range texts {
-		red := truncateRunes(b.redactor.Redact(t), maxTextRunes)
+		red := textnorm.TruncateRunes(b.redactor.Redact(t), maxTextRunes)
 		key := cacheKey(b.cfg.Model, red)
 		if b.cache != nil {
 			if p, ok := b.cache.Get(key); ok {
@@ -546,7 +525,7 @@ func (b *Backend) parse(data []byte) (classifier.Prediction, error) {
 		if msg.Refusal != nil && *msg.Refusal != "" {
 			return classifier.Prediction{}, errors.New("model refused to answer")
 		}
-		return classifier.Prediction{}, fmt.Errorf("empty answer (finish_reason %q)", truncateRunes(cr.Choices[0].FinishReason, 20))
+		return classifier.Prediction{}, fmt.Errorf("empty answer (finish_reason %q)", textnorm.TruncateRunes(cr.Choices[0].FinishReason, 20))
 	}
 	content := strings.TrimSpace(*msg.Content)
 	if m := fence.FindStringSubmatch(content); m != nil {
@@ -558,7 +537,7 @@ func (b *Backend) parse(data []byte) (classifier.Prediction, error) {
 	}
 	kind := voc.Kind(strings.ToLower(strings.TrimSpace(a.Kind)))
 	if !allowedKinds[kind] {
-		return classifier.Prediction{}, fmt.Errorf("answer has kind %q, not one of bug|feature|question|other", truncateRunes(a.Kind, 24))
+		return classifier.Prediction{}, fmt.Errorf("answer has kind %q, not one of bug|feature|question|other", textnorm.TruncateRunes(a.Kind, 24))
 	}
 	if a.Confidence == nil {
 		return classifier.Prediction{}, errors.New("answer has no confidence")
@@ -569,7 +548,7 @@ func (b *Backend) parse(data []byte) (classifier.Prediction, error) {
 	}
 	// The reason is stored with the item, so it is redacted too, in case
 	// the model restored or invented personal data.
-	reason := truncateRunes(strings.Join(strings.Fields(b.redactor.Redact(a.Reason)), " "), maxReasonRunes)
+	reason := textnorm.TruncateRunes(strings.Join(strings.Fields(b.redactor.Redact(a.Reason)), " "), maxReasonRunes)
 	if reason == "" {
 		reason = "no reason given"
 	}
@@ -583,12 +562,4 @@ func (b *Backend) scrub(s string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, b.cfg.APIKey, "[api-key]")
-}
-
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n])
 }

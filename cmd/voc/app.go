@@ -20,6 +20,7 @@ import (
 	slackcollector "github.com/voc-dev/voc/collectors/slack"
 	"github.com/voc-dev/voc/collectors/zendesk"
 	"github.com/voc-dev/voc/internal/redact"
+	"github.com/voc-dev/voc/prioritizer/embed"
 	"github.com/voc-dev/voc/store"
 )
 
@@ -150,6 +151,44 @@ func (a *app) classifier() (*classifier.Classifier, error) {
 		m = be
 	}
 	return classifier.New(m, a.strategy, a.redactor), nil
+}
+
+// embedder returns the configured embeddings client, caching vectors in
+// the store, or nil when embeddings are off.
+func (a *app) embedder() (*embed.Client, error) {
+	ec := a.cfg.Cluster.Embeddings
+	if !ec.Enabled {
+		return nil, nil
+	}
+	var cache embed.Cache
+	if a.st != nil {
+		cache = a.st
+	}
+	c, err := embed.New(embed.Config{BaseURL: ec.BaseURL, Model: ec.Model, Dimensions: ec.Dimensions, APIKey: os.Getenv(embed.EnvAPIKey),
+		Timeout: ec.Timeout, RPS: ec.RPS, Batch: ec.Batch}, a.redactor, cache)
+	if err != nil {
+		return nil, fmt.Errorf("cluster.embeddings: %w", err)
+	}
+	return c, nil
+}
+
+// embed fetches the embeddings of texts when they are configured, and
+// returns nil (cluster by words) when they are off or the endpoint fails.
+func (a *app) embed(ctx context.Context, texts []string) ([][]float32, error) {
+	c, err := a.embedder()
+	if c == nil || err != nil {
+		return nil, err
+	}
+	vecs, err := c.Embed(ctx, texts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		a.log.Warn("embeddings unavailable; clustering by words this run", "cause", err.Error())
+		return nil, nil
+	}
+	a.log.Info("embeddings", "texts", len(texts), "cached", c.Cached, "requests", c.Requests)
+	return vecs, nil
 }
 
 // storeSink adapts the store to the collectors' Sink.

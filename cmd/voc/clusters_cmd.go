@@ -19,8 +19,11 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 	data := fs.String("data", "", "CSV file with header id,text,cluster")
 	format := fs.String("format", "text", "output: text or json")
 	out := fs.String("out", "", "also write the clustering as id,cluster to this CSV file")
-	threshold := fs.Float64("threshold", 0, fmt.Sprintf("similarity to join a topic (default: cluster.threshold of the config, else %g)", prioritizer.DefaultThreshold))
-	merge := fs.Float64("merge-threshold", 0, fmt.Sprintf("similarity for the second pass to merge two topics (default: cluster.merge_threshold, else %g)", prioritizer.DefaultMergeThreshold))
+	threshold := fs.Float64("threshold", 0, fmt.Sprintf("similarity to join a topic (default: cluster.threshold of the config, else %g; with embeddings cluster.embeddings.threshold, else %g)",
+		prioritizer.DefaultThreshold, prioritizer.DefaultVectorThreshold))
+	merge := fs.Float64("merge-threshold", 0, fmt.Sprintf("similarity for the second pass to merge two topics (default: cluster.merge_threshold, else %g; with embeddings cluster.embeddings.merge_threshold, else %g)",
+		prioritizer.DefaultMergeThreshold, prioritizer.DefaultVectorMergeThreshold))
+	words := fs.Bool("words", false, "cluster by words even when cluster.embeddings is enabled")
 	baseline := fs.Bool("baseline", false, "also score the plain TF-IDF nearest-centroid baseline, at its best threshold on this file")
 	if err := e.parse(fs, args); err != nil {
 		return err
@@ -31,20 +34,35 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 	if *format != "text" && *format != "json" {
 		return fmt.Errorf("unknown format %q (want text or json)", *format)
 	}
-	th, mt := *threshold, *merge
-	if cfg, err := e.config(); err == nil {
-		if th == 0 {
-			th = cfg.Cluster.Threshold
-		}
-		if mt == 0 {
-			mt = cfg.Cluster.MergeThreshold
-		}
-	}
 	ids, texts, gold, err := readClusterFile(*data)
 	if err != nil {
 		return err
 	}
-	pred := prioritizer.Cluster(texts, th, mt)
+	th, mt := *threshold, *merge
+	var vecs [][]float32
+	if cfg, err := e.config(); err == nil {
+		cc := cfg.Cluster
+		if cc.Embeddings.Enabled && !*words {
+			// The production path: the same client and store cache as
+			// ranking, and the vectors' thresholds.
+			cc.Threshold, cc.MergeThreshold = cc.Embeddings.Threshold, cc.Embeddings.MergeThreshold
+			a, err := e.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			if vecs, err = a.embed(ctx, texts); err != nil {
+				return err
+			}
+		}
+		if th == 0 {
+			th = cc.Threshold
+		}
+		if mt == 0 {
+			mt = cc.MergeThreshold
+		}
+	}
+	pred := prioritizer.Cluster(texts, vecs, th, mt)
 	s := prioritizer.ScoreClusters(pred, gold)
 	if *out != "" {
 		f, err := os.Create(*out)

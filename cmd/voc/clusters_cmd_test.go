@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/voc-dev/voc/prioritizer/embed/embedtest"
 )
 
 func TestEvalClusters(t *testing.T) {
@@ -53,5 +55,41 @@ func TestEvalClusters(t *testing.T) {
 	os.WriteFile(in, []byte("id,text,cluster\n1,a,\n"), 0o644)
 	if code, _, errs := runVoc(t, "eval-clusters", "--data", in); code != 1 || !strings.Contains(errs, "c.csv:2: cluster: required") {
 		t.Errorf("missing cluster: %d %s", code, errs)
+	}
+}
+
+// TestEvalClustersWithEmbeddings: with cluster.embeddings enabled,
+// eval-clusters scores the clustering production makes from the vectors,
+// and --words the one by words.
+func TestEvalClustersWithEmbeddings(t *testing.T) {
+	srv := embedtest.New()
+	defer srv.Close()
+	dir := t.TempDir()
+	data := "id,text,cluster\n1,Please add a dark theme,dark\n2,ダークモードがほしい,dark\n3,Could we get a night mode,dark\n" +
+		"4,Invoices are slow to load,slow\n5,請求書の表示が遅い,slow\n"
+	in := filepath.Join(dir, "c.csv")
+	os.WriteFile(in, []byte(data), 0o644)
+	cfg := filepath.Join(dir, "voc.yaml")
+	os.WriteFile(cfg, []byte("db: voc.db\ncluster:\n  embeddings:\n    enabled: true\n    base_url: "+srv.URL+"/v1\n    model: test-embed\n    rps: 100\n"), 0o644)
+	score := func(args ...string) map[string]float64 {
+		t.Helper()
+		code, stdout, errs := runVoc(t, append([]string{"eval-clusters", "--config", cfg, "--data", in, "--format", "json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%d %s", code, errs)
+		}
+		var s map[string]float64
+		if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if s := score(); s["bcubed_f1"] != 1 || s["clusters"] != 2 {
+		t.Errorf("with embeddings: %v, want the two asks exactly", s)
+	}
+	if srv.Requests() == 0 {
+		t.Fatal("the endpoint was not called")
+	}
+	if s := score("--words"); s["bcubed_f1"] >= 1 {
+		t.Errorf("by words: %v, want below the embeddings' 1", s)
 	}
 }

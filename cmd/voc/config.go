@@ -24,11 +24,8 @@ type Config struct {
 	Sources    []SourceConfig      `yaml:"sources"`
 	Scoring    prioritizer.Weights `yaml:"scoring"`
 	Classifier ClassifierConfig    `yaml:"classifier"`
-	Cluster    struct {
-		Threshold      float64 `yaml:"threshold"`
-		MergeThreshold float64 `yaml:"merge_threshold"`
-	} `yaml:"cluster"`
-	Trackers struct {
+	Cluster    ClusterConfig       `yaml:"cluster"`
+	Trackers   struct {
 		GitHub struct {
 			BaseURL string `yaml:"base_url"`
 			// AppID and InstallationID select GitHub App installation
@@ -78,6 +75,35 @@ type Config struct {
 	Dir string `yaml:"-"`
 	// FSLabel is put before file names in messages ("examples/acme/").
 	FSLabel string `yaml:"-"`
+}
+
+// ClusterConfig tunes grouping asks into topics. Embeddings are off unless
+// enabled; their API key comes only from the environment
+// (VOC_EMBEDDINGS_API_KEY).
+type ClusterConfig struct {
+	Threshold      float64 `yaml:"threshold"`
+	MergeThreshold float64 `yaml:"merge_threshold"`
+	// Embeddings compares asks by vectors from an OpenAI-compatible
+	// /embeddings endpoint instead of by their words; when it fails, the
+	// run clusters by words and says so.
+	Embeddings struct {
+		Enabled        bool          `yaml:"enabled"`
+		BaseURL        string        `yaml:"base_url"`
+		Model          string        `yaml:"model"`
+		Dimensions     int           `yaml:"dimensions"`
+		Timeout        time.Duration `yaml:"timeout"`
+		RPS            float64       `yaml:"rps"`
+		Batch          int           `yaml:"batch"`
+		Threshold      float64       `yaml:"threshold"`
+		MergeThreshold float64       `yaml:"merge_threshold"`
+	} `yaml:"embeddings"`
+}
+
+// rankConfig is the ranking configuration these settings and weights make.
+func (c ClusterConfig) rankConfig(w prioritizer.Weights) prioritizer.Config {
+	return prioritizer.Config{Weights: w, Threshold: c.Threshold, MergeThreshold: c.MergeThreshold,
+		VectorThreshold: c.Embeddings.Threshold, VectorMergeThreshold: c.Embeddings.MergeThreshold,
+		Merge: map[string]string{}, Split: map[string]string{}}
 }
 
 // ClassifierConfig selects the model. The LLM backend is off unless
@@ -227,8 +253,14 @@ func (c *Config) validate() error {
 			return fmt.Errorf("sources[%d]: a files source needs conversations or accounts", i)
 		}
 	}
-	if c.Cluster.Threshold < 0 || c.Cluster.Threshold > 1 {
-		return fmt.Errorf("cluster.threshold: must be between 0 and 1")
+	for _, th := range []struct {
+		name string
+		v    float64
+	}{{"cluster.threshold", c.Cluster.Threshold}, {"cluster.merge_threshold", c.Cluster.MergeThreshold},
+		{"cluster.embeddings.threshold", c.Cluster.Embeddings.Threshold}, {"cluster.embeddings.merge_threshold", c.Cluster.Embeddings.MergeThreshold}} {
+		if th.v < 0 || th.v > 1 {
+			return fmt.Errorf("%s: must be between 0 and 1, got %g", th.name, th.v)
+		}
 	}
 	switch c.Sync.Tracker {
 	case "", "github", "jira":

@@ -112,11 +112,22 @@ func (a *app) rank(ctx context.Context, w io.Writer) error {
 			asks[i].Topic = keys[*r.TopicID]
 		}
 	}
+	texts := make([]string, len(asks))
+	for i, ask := range asks {
+		texts[i] = ask.Quote + "\n" + ask.Context
+	}
+	vecs, err := a.embed(ctx, texts)
+	if err != nil {
+		return err
+	}
+	for i := range vecs {
+		asks[i].Vector = vecs[i]
+	}
 	overrides, err := a.st.Overrides(ctx)
 	if err != nil {
 		return err
 	}
-	pc := prioritizer.Config{Weights: a.cfg.Scoring, Threshold: a.cfg.Cluster.Threshold, MergeThreshold: a.cfg.Cluster.MergeThreshold, Merge: map[string]string{}, Split: map[string]string{}}
+	pc := a.cfg.Cluster.rankConfig(a.cfg.Scoring)
 	for _, o := range overrides {
 		switch o.Kind {
 		case store.OverrideMerge:

@@ -241,3 +241,25 @@ func unwrapURLError(err error) error {
 	}
 	return err
 }
+
+// Endpoint checks an API root given in a config (an http or https URL,
+// with a host, no query or fragment) and appends path to it. Errors name
+// the problem, not the URL, in case it carries credentials.
+func Endpoint(base, path string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(base))
+	if err != nil {
+		return "", errors.New("is not a valid URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("must be an http or https URL, got scheme %q", u.Scheme)
+	}
+	if u.Host == "" {
+		return "", errors.New("has no host")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", errors.New("must not have a query or fragment")
+	}
+	u.Path = strings.TrimRight(u.Path, "/") + path
+	u.RawPath = ""
+	return u.String(), nil
+}

@@ -8,6 +8,7 @@ package textnorm
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -41,4 +42,12 @@ func Language(s string) string {
 		return "ja"
 	}
 	return "en"
+}
+
+// TruncateRunes cuts s to at most n characters.
+func TruncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }
