@@ -85,11 +85,17 @@ func slackTestdata(t *testing.T, name string) []byte {
 	return b
 }
 
-// setThread makes conversations.replies answer msgs for the thread of ts.
+// setThread makes conversations.replies answer msgs for the thread of ts,
+// and each reply alone for the reply's own ts, as Slack does.
 func (f *slackFake) setThread(channel, ts string, msgs ...map[string]any) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.threads[channel+":"+ts] = msgs
+	for _, m := range msgs {
+		if rts, _ := m["ts"].(string); rts != ts {
+			f.threads[channel+":"+rts] = []map[string]any{m}
+		}
+	}
 }
 
 func (f *slackFake) addUser(id, name, email string) {
@@ -518,6 +524,83 @@ func TestServeSlackReactionTagging(t *testing.T) {
 	}
 	if it := humanBug(); it != nil {
 		t.Fatalf("item %d is still a person's bug report after the reaction was removed", it.ID)
+	}
+	after, err := s.a.st.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after["conversations"] != before["conversations"]+1 {
+		t.Fatalf("conversations: %d before, %d after; want exactly one more", before["conversations"], after["conversations"])
+	}
+}
+
+// TestServeSlackMessageShortcut runs voc's "Tag for the backlog" message
+// shortcut on a reply inside a customer's thread: the whole thread is
+// stored and ranked, voc answers in the thread (under its root, not the
+// reply) with the topic the ask joined, and Slack's redelivery of the same
+// shortcut neither stores nor replies again.
+func TestServeSlackMessageShortcut(t *testing.T) {
+	s := newSlackServe(t, true)
+	ctx := context.Background()
+	ch := "C0SUPPORT"
+	root := fmt.Sprintf("%d.000100", time.Now().Add(-3*time.Hour).Unix())
+	msgTS := fmt.Sprintf("%d.000400", time.Now().Add(-2*time.Hour).Unix())
+	text := "Could you add recurring tasks? We need a weekly checklist that repeats every Monday for the whole team."
+	s.fake.addUser("U0CUST001", "Fox Mulder", "fox@mulder.example.com")
+	s.fake.setThread(ch, root, slackMessage(root, root, "U0CUST001", "Hi, a question about planning."), slackMessage(msgTS, root, "U0CUST001", text))
+	before, err := s.a.st.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := interaction(t, "message_action.json", func(m map[string]any) {
+		m["channel"].(map[string]any)["id"] = ch
+		m["message_ts"] = msgTS
+		msg := m["message"].(map[string]any)
+		msg["ts"], msg["thread_ts"], msg["text"] = msgTS, root, text
+		m["response_url"] = s.fake.srv.URL + "/respond/shortcut"
+	})
+	if code, ans := postSlack(t, s.base+"/slack/interactions", body, formType); code != 200 || ans != "" {
+		t.Fatalf("shortcut: %d %q", code, ans)
+	}
+	waitFor(t, "the reply in the thread", func() bool { return len(s.fake.posts(ch)) > 0 || s.dead(t) > 0 })
+	posts := s.fake.posts(ch)
+	if len(posts) != 1 {
+		t.Fatalf("%d replies (%d events set aside), want 1", len(posts), s.dead(t))
+	}
+	conv := ch + ":" + root
+	items, err := s.a.st.ConversationItems(ctx, "slack", conv)
+	if err != nil {
+		t.Fatalf("conversation %s: %v", conv, err)
+	}
+	var topic *int64
+	for _, it := range items {
+		if it.TopicID != nil && strings.Contains(it.Quote, "recurring tasks") {
+			topic = it.TopicID
+		}
+	}
+	if topic == nil {
+		t.Fatalf("the tagged ask is in no topic: %+v", items)
+	}
+	if p := posts[0].Form; p.Get("thread_ts") != root || !strings.Contains(p.Get("text"), fmt.Sprintf("#%d", *topic)) {
+		t.Fatalf("reply: thread_ts %q (want the root %s), text %q (want topic #%d)", p.Get("thread_ts"), root, p.Get("text"), *topic)
+	}
+	events := func() int64 {
+		q, err := s.a.st.QueueStats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q.Pending + q.Done + q.Dead
+	}
+	queued := events()
+	if code, _ := postSlack(t, s.base+"/slack/interactions", body, formType); code != 200 {
+		t.Fatalf("redelivered shortcut: %d", code)
+	}
+	// The delivery is queued, or known as a duplicate, before it is answered.
+	if n := events(); n != queued {
+		t.Fatalf("the redelivery queued %d more events, want 0 (same trigger, a duplicate)", n-queued)
+	}
+	if n := len(s.fake.posts(ch)); n != 1 {
+		t.Fatalf("%d replies after the redelivery, want 1", n)
 	}
 	after, err := s.a.st.Counts(ctx)
 	if err != nil {
