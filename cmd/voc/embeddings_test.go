@@ -41,8 +41,12 @@ func TestEmbeddingsWired(t *testing.T) {
 	t.Setenv("VOC_EMBEDDINGS_API_KEY", "sk-embed-test")
 	dir, cfgPath := embedSetup(t, srv.URL)
 	for _, cmd := range []string{"collect", "classify", "rank"} {
-		if code, out, errs := runVoc(t, cmd, "--config", cfgPath); code != 0 {
+		code, out, errs := runVoc(t, cmd, "--config", cfgPath)
+		if code != 0 {
 			t.Fatalf("%s: %d %s %s", cmd, code, out, errs)
+		}
+		if cmd == "rank" && !strings.Contains(out, "grouped by embeddings") {
+			t.Errorf("rank does not say it grouped by embeddings: %s", out)
 		}
 	}
 	st, err := store.Open(context.Background(), filepath.Join(dir, "voc.db"))
@@ -114,6 +118,9 @@ func TestEmbeddingsDown(t *testing.T) {
 	code, out, errs := runVoc(t, "rank", "--config", cfgPath)
 	if code != 0 {
 		t.Fatalf("rank with the endpoint down: %d %s %s", code, out, errs)
+	}
+	if strings.Contains(out, "embeddings") {
+		t.Errorf("rank claims embeddings it did not use: %s", out)
 	}
 	if !strings.Contains(errs, "clustering by words") || !strings.Contains(errs, "http 400") {
 		t.Errorf("no warning naming the failure: %s", errs)

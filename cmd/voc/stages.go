@@ -174,6 +174,10 @@ func (a *app) rank(ctx context.Context, w io.Writer) error {
 	if err := a.st.SaveTopics(ctx, set); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "rank: %d asks in %d topics (%d open, %d declined)\n", len(asks), len(res.Topics), open, declined)
+	by := ""
+	if vecs != nil {
+		by = ", grouped by embeddings"
+	}
+	fmt.Fprintf(w, "rank: %d asks in %d topics (%d open, %d declined%s)\n", len(asks), len(res.Topics), open, declined, by)
 	return nil
 }
