@@ -263,9 +263,8 @@ func demoDB(t *testing.T) []byte {
 // collectServe is voc serve in-process on the demo's database with one
 // intercom source pointing at an icFake.
 type collectServe struct {
-	a    *app
-	fk   *icFake
-	base string
+	served
+	fk *icFake
 }
 
 func newCollectServe(t *testing.T) *collectServe {
@@ -304,16 +303,7 @@ func newCollectServe(t *testing.T) *collectServe {
 		t.Fatalf("the start's pipeline run: %s %s", run.State, run.Error)
 	}
 	fk.resetLog()
-	return &collectServe{a: a, fk: fk, base: base}
-}
-
-func (cs *collectServe) queue(t *testing.T) store.QueueStats {
-	t.Helper()
-	q, err := cs.a.st.QueueStats(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return q
+	return &collectServe{served: served{a: a, base: base}, fk: fk}
 }
 
 // notify delivers a signed notification and checks it was queued.
@@ -322,18 +312,6 @@ func (cs *collectServe) notify(t *testing.T, notifID, convID string) {
 	body, h := icNotification(t, notifID, "conversation.user.created", convID, icClientSecret)
 	if code, ans := send(t, "POST", cs.base+"/hooks/intercom", body, h); code != 200 || !strings.Contains(ans, `"queued":true`) {
 		t.Fatalf("notification %s: %d %s", notifID, code, ans)
-	}
-}
-
-// drained waits until done events are processed and none is pending.
-func (cs *collectServe) drained(t *testing.T, done int64) {
-	t.Helper()
-	waitFor(t, fmt.Sprintf("%d events done", done), func() bool {
-		q := cs.queue(t)
-		return q.Pending == 0 && q.Done >= done
-	})
-	if q := cs.queue(t); q.Done != done || q.Dead != 0 {
-		t.Fatalf("queue %+v, want %d done and none dead", q, done)
 	}
 }
 

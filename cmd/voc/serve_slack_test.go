@@ -253,9 +253,8 @@ func jsonClone(m map[string]any) map[string]any {
 // slackServe is voc serve on the example workspace, its Slack side wired
 // to a slackFake.
 type slackServe struct {
-	a    *app
+	served
 	dir  string
-	base string // "" when the server is not started
 	fake *slackFake
 }
 
@@ -286,7 +285,7 @@ func newSlackServe(t *testing.T, run bool) *slackServe {
 		}
 	})
 	a := openServeApp(t, cfgPath, logs)
-	s := &slackServe{a: a, dir: dir, fake: fake}
+	s := &slackServe{served: served{a: a}, dir: dir, fake: fake}
 	if !run {
 		return s
 	}
@@ -310,26 +309,6 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
-}
-
-// queued is how many deliveries the queue holds in any state.
-func (s *slackServe) queued(t *testing.T) int64 {
-	t.Helper()
-	q, err := s.a.st.QueueStats(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return q.Pending + q.Done + q.Dead
-}
-
-// dead is how many deliveries were set aside after their last attempt.
-func (s *slackServe) dead(t *testing.T) int64 {
-	t.Helper()
-	q, err := s.a.st.QueueStats(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return q.Dead
 }
 
 func (s *slackServe) entry(t *testing.T, id int64) backlogEntry {
@@ -584,19 +563,12 @@ func TestServeSlackMessageShortcut(t *testing.T) {
 	if p := posts[0].Form; p.Get("thread_ts") != root || !strings.Contains(p.Get("text"), fmt.Sprintf("#%d", *topic)) {
 		t.Fatalf("reply: thread_ts %q (want the root %s), text %q (want topic #%d)", p.Get("thread_ts"), root, p.Get("text"), *topic)
 	}
-	events := func() int64 {
-		q, err := s.a.st.QueueStats(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return q.Pending + q.Done + q.Dead
-	}
-	queued := events()
+	queued := s.queued(t)
 	if code, _ := postSlack(t, s.base+"/slack/interactions", body, formType); code != 200 {
 		t.Fatalf("redelivered shortcut: %d", code)
 	}
 	// The delivery is queued, or known as a duplicate, before it is answered.
-	if n := events(); n != queued {
+	if n := s.queued(t); n != queued {
 		t.Fatalf("the redelivery queued %d more events, want 0 (same trigger, a duplicate)", n-queued)
 	}
 	if n := len(s.fake.posts(ch)); n != 1 {

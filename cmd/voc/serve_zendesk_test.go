@@ -288,9 +288,8 @@ func zdEvent(t *testing.T, invocation string, ticket int64, secret string, at ti
 // zdServe is voc serve in-process on the demo's workspace with one zendesk
 // source pointing at a zdFake.
 type zdServe struct {
-	a    *app
-	fk   *zdFake
-	base string
+	served
+	fk *zdFake
 }
 
 func newZDServe(t *testing.T) *zdServe {
@@ -315,28 +314,7 @@ func newZDServe(t *testing.T) *zdServe {
 		t.Fatalf("the start's collect made %d export requests, want 1: %q", n, fk.requests())
 	}
 	fk.resetLog()
-	return &zdServe{a: a, fk: fk, base: base}
-}
-
-func (zs *zdServe) queue(t *testing.T) store.QueueStats {
-	t.Helper()
-	q, err := zs.a.st.QueueStats(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return q
-}
-
-// drained waits until done events are processed and none is pending.
-func (zs *zdServe) drained(t *testing.T, done int64) {
-	t.Helper()
-	waitFor(t, fmt.Sprintf("%d events done", done), func() bool {
-		q := zs.queue(t)
-		return q.Pending == 0 && q.Done >= done
-	})
-	if q := zs.queue(t); q.Done != done || q.Dead != 0 {
-		t.Fatalf("queue %+v, want %d done and none dead", q, done)
-	}
+	return &zdServe{served: served{a: a, base: base}, fk: fk}
 }
 
 // classified waits for ticket id to be stored with the customer's ask
