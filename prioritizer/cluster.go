@@ -85,8 +85,8 @@ type clusterer struct {
 	// vec, when the asks carry embeddings, decides by their similarity
 	// instead of the terms'; terms still find candidates beside its LSH.
 	vec *dense
-	// mergeTh is the similarity the merge pass needs, of terms or of
-	// embeddings as the clusterer compares.
+	// mergeTh is the similarity the merge pass needs. It and threshold
+	// are the vectors' when vec is set.
 	mergeTh float64
 }
 
@@ -125,8 +125,8 @@ func newFamily(docs [][]term, v *vocab, dims int, cfg Config) *clusterer {
 	c := newClusterer(docs, v, cfg.Threshold)
 	c.mergeTh = cfg.MergeThreshold
 	if dims > 0 {
-		c.vec = newDense(dims, cfg.VectorThreshold, cfg.VectorMergeThreshold)
-		c.mergeTh = cfg.VectorMergeThreshold
+		c.vec = newDense(dims)
+		c.threshold, c.mergeTh = cfg.VectorThreshold, cfg.VectorMergeThreshold
 	}
 	return c
 }
@@ -224,7 +224,7 @@ func (c *clusterer) addDense(v vector, emb []float32) (int, float64) {
 			}
 		}
 	}
-	if best < 0 || bestSim < c.vec.threshold {
+	if best < 0 || bestSim < c.threshold {
 		return c.newCluster(v, emb), 1
 	}
 	c.merge(best, v, sortedKeys(v))
@@ -372,12 +372,12 @@ func (c *clusterer) merge(k int, v vector, keys []term) {
 // tokens is the clustering view of a text.
 func tokens(text string) []string { return append(textnorm.Terms(text), textnorm.Concepts(text)...) }
 
-// mergeSimilar joins clusters whose centroids are at least th similar, the
+// mergeSimilar joins clusters whose centroids are at least mergeTh similar, the
 // earlier cluster absorbing the later, and returns each cluster's
 // representative. A greedy single pass can split one ask in two when its
 // first wordings share few terms; this pass, run once at the end, mends
 // that. Candidates come from the inverted index, so the cost stays bounded.
-func (c *clusterer) mergeSimilar(th float64) []int {
+func (c *clusterer) mergeSimilar() []int {
 	parent := make([]int, len(c.centroids))
 	for i := range parent {
 		parent[i] = i
@@ -396,7 +396,7 @@ func (c *clusterer) mergeSimilar(th float64) []int {
 		}
 		v := c.normalized(k)
 		if c.vec != nil {
-			if j, s := c.nearestDense(k, v); j >= 0 && s >= c.vec.merge {
+			if j, s := c.nearestDense(k, v); j >= 0 && s >= c.mergeTh {
 				c.link(find, parent, k, j)
 			}
 			continue
@@ -413,7 +413,7 @@ func (c *clusterer) mergeSimilar(th float64) []int {
 				}
 			}
 		}
-		if best >= 0 && bestSim >= th {
+		if best >= 0 && bestSim >= c.mergeTh {
 			c.link(find, parent, k, best)
 		}
 	}

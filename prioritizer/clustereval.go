@@ -26,7 +26,7 @@ func Cluster(texts []string, vecs [][]float32, threshold, merge float64) []int {
 	for i := range toks {
 		assigned[i], _ = c.add(toks[i], vecs[i])
 	}
-	reps := c.mergeSimilar(c.mergeTh)
+	reps := c.mergeSimilar()
 	number := map[int]int{}
 	out := make([]int, len(texts))
 	for i, k := range assigned {

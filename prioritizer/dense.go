@@ -28,21 +28,20 @@ const (
 // dense is the embedding side of a clusterer: each cluster's sum of
 // member embeddings, and the LSH index over them.
 type dense struct {
-	threshold, merge float64
-	dims             int
-	sums             [][]float32
-	norm2            []float64
-	planes           []float32 // lshTables*lshBits hyperplanes of dims each
-	buckets          map[uint32][]int
+	dims    int
+	sums    [][]float32
+	norm2   []float64
+	planes  []float32 // lshTables*lshBits hyperplanes of dims each
+	buckets map[uint32][]int
 }
 
-func newDense(dims int, threshold, merge float64) *dense {
+func newDense(dims int) *dense {
 	r := rand.New(rand.NewPCG(1, 2)) // fixed: the same asks cluster the same way every run
 	planes := make([]float32, lshTables*lshBits*dims)
 	for i := range planes {
 		planes[i] = float32(r.NormFloat64())
 	}
-	return &dense{threshold: threshold, merge: merge, dims: dims, planes: planes, buckets: map[uint32][]int{}}
+	return &dense{dims: dims, planes: planes, buckets: map[uint32][]int{}}
 }
 
 // signatures returns v's bucket in each table, the table in the top bits.

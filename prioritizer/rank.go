@@ -193,7 +193,7 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 	// Second pass: mend clusters split by a greedy start.
 	reps := map[string][]int{}
 	for fam, c := range families {
-		reps[fam] = c.mergeSimilar(c.mergeTh)
+		reps[fam] = c.mergeSimilar()
 	}
 
 	var clusters []*cluster

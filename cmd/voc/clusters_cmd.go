@@ -38,29 +38,31 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 	if err != nil {
 		return err
 	}
-	th, mt := *threshold, *merge
+	cfg, err := e.config()
+	if err != nil {
+		return err
+	}
+	cc := cfg.Cluster
 	var vecs [][]float32
-	if cfg, err := e.config(); err == nil {
-		cc := cfg.Cluster
-		if cc.Embeddings.Enabled && !*words {
-			// The production path: the same client and store cache as
-			// ranking, and the vectors' thresholds.
-			cc.Threshold, cc.MergeThreshold = cc.Embeddings.Threshold, cc.Embeddings.MergeThreshold
-			a, err := e.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			if vecs, err = a.embed(ctx, texts); err != nil {
-				return err
-			}
+	if cc.Embeddings.Enabled && !*words {
+		// The production path: the same client and store cache as
+		// ranking, and the vectors' thresholds.
+		cc.Threshold, cc.MergeThreshold = cc.Embeddings.Threshold, cc.Embeddings.MergeThreshold
+		a, err := e.open(ctx)
+		if err != nil {
+			return err
 		}
-		if th == 0 {
-			th = cc.Threshold
+		defer a.Close()
+		if vecs, err = a.embed(ctx, texts); err != nil {
+			return err
 		}
-		if mt == 0 {
-			mt = cc.MergeThreshold
-		}
+	}
+	th, mt := *threshold, *merge
+	if th == 0 {
+		th = cc.Threshold
+	}
+	if mt == 0 {
+		mt = cc.MergeThreshold
 	}
 	pred := prioritizer.Cluster(texts, vecs, th, mt)
 	s := prioritizer.ScoreClusters(pred, gold)

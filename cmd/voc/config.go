@@ -12,7 +12,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/voc-dev/voc/internal/redact"
 	"github.com/voc-dev/voc/prioritizer"
+	"github.com/voc-dev/voc/prioritizer/embed"
 )
 
 // Config is voc's whole configuration: the config file, then the
@@ -260,6 +262,14 @@ func (c *Config) validate() error {
 		{"cluster.embeddings.threshold", c.Cluster.Embeddings.Threshold}, {"cluster.embeddings.merge_threshold", c.Cluster.Embeddings.MergeThreshold}} {
 		if th.v < 0 || th.v > 1 {
 			return fmt.Errorf("%s: must be between 0 and 1, got %g", th.name, th.v)
+		}
+	}
+	if e := c.Cluster.Embeddings; e.Enabled {
+		// The client's own checks, so a bad endpoint or model is named
+		// when the config is read, not after collecting and classifying.
+		if _, err := embed.New(embed.Config{BaseURL: e.BaseURL, Model: e.Model, Dimensions: e.Dimensions,
+			Timeout: e.Timeout, RPS: e.RPS, Batch: e.Batch}, redact.New(), nil); err != nil {
+			return fmt.Errorf("cluster.embeddings: %w", err)
 		}
 	}
 	switch c.Sync.Tracker {

@@ -129,3 +129,25 @@ func TestEmbeddingsDown(t *testing.T) {
 		t.Errorf("the warning echoes customer text: %s", errs)
 	}
 }
+
+// TestEmbeddingsConfigChecked: a bad cluster.embeddings block is refused
+// when the config is read, naming the setting, before anything runs.
+func TestEmbeddingsConfigChecked(t *testing.T) {
+	for _, c := range []struct{ block, want string }{
+		{"    enabled: true\n    base_url: http://127.0.0.1:1/v1\n", "cluster.embeddings: embed: model must be set"},
+		{"    enabled: true\n    base_url: ftp://host/v1\n    model: m\n", `base_url must be an http or https URL, got scheme "ftp"`},
+		{"    enabled: true\n    base_url: http://127.0.0.1:1/v1\n    model: m\n    threshold: 1.5\n", "cluster.embeddings.threshold: must be between 0 and 1, got 1.5"},
+		{"    enabled: false\n    threshold: -1\n", "cluster.embeddings.threshold: must be between 0 and 1, got -1"},
+	} {
+		dir := t.TempDir()
+		cfgPath := filepath.Join(dir, "voc.yaml")
+		os.WriteFile(cfgPath, []byte("db: voc.db\ncluster:\n  embeddings:\n"+c.block), 0o644)
+		code, _, errs := runVoc(t, "rank", "--config", cfgPath)
+		if code == 0 || !strings.Contains(errs, c.want) {
+			t.Errorf("config\n%s: exit %d, stderr %q; want an error with %q", c.block, code, errs, c.want)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "voc.db")); err == nil {
+			t.Errorf("config\n%s: a database was created before the config was refused", c.block)
+		}
+	}
+}

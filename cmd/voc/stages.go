@@ -112,16 +112,22 @@ func (a *app) rank(ctx context.Context, w io.Writer) error {
 			asks[i].Topic = keys[*r.TopicID]
 		}
 	}
-	texts := make([]string, len(asks))
+	// Only bugs and feature requests are grouped by similarity; an
+	// out-of-scope ask joins its non-goal's topic, so it is not sent.
+	var texts []string
+	var grouped []int
 	for i, ask := range asks {
-		texts[i] = ask.Quote + "\n" + ask.Context
+		if ask.Kind == voc.KindBug || ask.Kind == voc.KindFeature {
+			texts = append(texts, ask.Quote+"\n"+ask.Context)
+			grouped = append(grouped, i)
+		}
 	}
 	vecs, err := a.embed(ctx, texts)
 	if err != nil {
 		return err
 	}
-	for i := range vecs {
-		asks[i].Vector = vecs[i]
+	for j, v := range vecs {
+		asks[grouped[j]].Vector = v
 	}
 	overrides, err := a.st.Overrides(ctx)
 	if err != nil {
