@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,7 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 		prioritizer.DefaultMergeThreshold, prioritizer.DefaultVectorMergeThreshold))
 	words := fs.Bool("words", false, "cluster by words even when cluster.embeddings is enabled")
 	baseline := fs.Bool("baseline", false, "also score the plain TF-IDF nearest-centroid baseline, at its best threshold on this file")
+	sweep := fs.Bool("sweep", false, "score a grid of join and merge thresholds and report the best pair for this file (--out then writes the best clustering)")
 	if err := e.parse(fs, args); err != nil {
 		return err
 	}
@@ -33,6 +35,9 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 	}
 	if *format != "text" && *format != "json" {
 		return fmt.Errorf("unknown format %q (want text or json)", *format)
+	}
+	if *sweep && (*threshold != 0 || *merge != 0) {
+		return errors.New("--sweep chooses the thresholds: drop --threshold and --merge-threshold")
 	}
 	ids, texts, gold, err := readClusterFile(*data)
 	if err != nil {
@@ -64,6 +69,13 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 	if mt == 0 {
 		mt = cc.MergeThreshold
 	}
+	var points []prioritizer.SweepPoint
+	if *sweep {
+		joins, merges := prioritizer.SweepGrid(vecs != nil)
+		points = prioritizer.Sweep(texts, vecs, gold, joins, merges)
+		best, _ := prioritizer.BestPoint(points)
+		th, mt = best.Threshold, best.MergeThreshold
+	}
 	pred := prioritizer.Cluster(texts, vecs, th, mt)
 	s := prioritizer.ScoreClusters(pred, gold)
 	if *out != "" {
@@ -91,10 +103,16 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
 			prioritizer.ClusterScores
-			Baseline *prioritizer.BaselineScores `json:"baseline,omitempty"`
-		}{s, base})
+			Threshold      float64                     `json:"threshold"`
+			MergeThreshold float64                     `json:"merge_threshold"`
+			Baseline       *prioritizer.BaselineScores `json:"baseline,omitempty"`
+			Sweep          []prioritizer.SweepPoint    `json:"sweep,omitempty"`
+		}{s, th, mt, base, points})
 	}
-	fmt.Fprintf(e.stdout, "items %d, clusters made %d (gold %d)\n", s.Items, s.Clusters, s.GoldClusters)
+	if points != nil {
+		printSweep(e.stdout, points, vecs != nil)
+	}
+	fmt.Fprintf(e.stdout, "items %d, clusters made %d (gold %d), join threshold %.2f, merge threshold %.2f\n", s.Items, s.Clusters, s.GoldClusters, th, mt)
 	fmt.Fprintf(e.stdout, "pairwise precision %.3f recall %.3f F1 %.3f\n", s.PairPrecision, s.PairRecall, s.PairF1)
 	fmt.Fprintf(e.stdout, "B-cubed  precision %.3f recall %.3f F1 %.3f\n", s.BCubedPrecision, s.BCubedRecall, s.BCubedF1)
 	fmt.Fprintf(e.stdout, "ARI %.3f\n", s.ARI)
@@ -103,6 +121,52 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 			base.Threshold, base.Clusters, base.PairF1, base.BCubedF1, base.ARI)
 	}
 	return nil
+}
+
+// printSweep prints a sweep's B-cubed F1 as a table, join thresholds by
+// rows and merge thresholds by columns, and the config that sets the best.
+func printSweep(w io.Writer, points []prioritizer.SweepPoint, vectors bool) {
+	best, ok := prioritizer.BestPoint(points)
+	if !ok {
+		return
+	}
+	var merges []float64
+	seen := map[float64]bool{}
+	for _, p := range points {
+		if !seen[p.MergeThreshold] {
+			seen[p.MergeThreshold] = true
+			merges = append(merges, p.MergeThreshold)
+		}
+	}
+	sort.Float64s(merges)
+	fmt.Fprintln(w, "B-cubed F1 by join threshold (rows) and merge threshold (columns):")
+	fmt.Fprint(w, "join ")
+	for _, m := range merges {
+		fmt.Fprintf(w, "  %5.2f", m)
+	}
+	fmt.Fprintln(w)
+	for i := 0; i < len(points); {
+		j := points[i].Threshold
+		fmt.Fprintf(w, "%4.2f ", j)
+		for _, m := range merges {
+			if i < len(points) && points[i].Threshold == j && points[i].MergeThreshold == m {
+				mark := " "
+				if points[i] == best {
+					mark = "*"
+				}
+				fmt.Fprintf(w, "  %.3f%s", points[i].BCubedF1, mark)
+				i++
+			} else {
+				fmt.Fprint(w, "       ")
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	block := "cluster"
+	if vectors {
+		block = "cluster.embeddings"
+	}
+	fmt.Fprintf(w, "best (*): %s.threshold %.2f, %s.merge_threshold %.2f; scored below\n", block, best.Threshold, block, best.MergeThreshold)
 }
 
 // readClusterFile reads id,text,cluster rows; a row without a cluster is

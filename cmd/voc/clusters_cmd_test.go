@@ -52,6 +52,36 @@ func TestEvalClusters(t *testing.T) {
 	if withBase.Baseline.Threshold <= 0 || withBase.Baseline.Clusters < 1 || withBase.BCubedF1 != 1 {
 		t.Errorf("--baseline: %+v", withBase)
 	}
+	code, stdout, errs = runVoc(t, "eval-clusters", "--data", in, "--format", "json", "--sweep", "--out", out)
+	var swept struct {
+		BCubedF1       float64 `json:"bcubed_f1"`
+		Threshold      float64 `json:"threshold"`
+		MergeThreshold float64 `json:"merge_threshold"`
+		Sweep          []struct {
+			Threshold      float64 `json:"threshold"`
+			MergeThreshold float64 `json:"merge_threshold"`
+			BCubedF1       float64 `json:"bcubed_f1"`
+		} `json:"sweep"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &swept); code != 0 || err != nil || len(swept.Sweep) < 10 {
+		t.Fatalf("--sweep: %d %v %s %s", code, err, stdout, errs)
+	}
+	found := false
+	for _, p := range swept.Sweep {
+		if p.BCubedF1 > swept.BCubedF1 {
+			t.Errorf("--sweep reported %.3f, but %+v is better", swept.BCubedF1, p)
+		}
+		found = found || (p.Threshold == swept.Threshold && p.MergeThreshold == swept.MergeThreshold && p.BCubedF1 == swept.BCubedF1)
+	}
+	if !found {
+		t.Errorf("--sweep: chosen %.2f/%.2f is not a point of the grid", swept.Threshold, swept.MergeThreshold)
+	}
+	if code, stdout, _ := runVoc(t, "eval-clusters", "--data", in, "--sweep"); code != 0 || !strings.Contains(stdout, "best (*): cluster.threshold") || !strings.Contains(stdout, "*") {
+		t.Errorf("--sweep text: %d %s", code, stdout)
+	}
+	if code, _, errs := runVoc(t, "eval-clusters", "--data", in, "--sweep", "--threshold", "0.3"); code != 1 || !strings.Contains(errs, "--sweep chooses the thresholds") {
+		t.Errorf("--sweep with --threshold: %d %s", code, errs)
+	}
 	os.WriteFile(in, []byte("id,text,cluster\n1,a,\n"), 0o644)
 	if code, _, errs := runVoc(t, "eval-clusters", "--data", in); code != 1 || !strings.Contains(errs, "c.csv:2: cluster: required") {
 		t.Errorf("missing cluster: %d %s", code, errs)
