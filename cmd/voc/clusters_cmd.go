@@ -69,6 +69,20 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 	if mt == 0 {
 		mt = cc.MergeThreshold
 	}
+	// What Cluster falls back to, so that the thresholds reported are
+	// the ones used.
+	switch {
+	case th == 0 && vecs != nil:
+		th = prioritizer.DefaultVectorThreshold
+	case th == 0:
+		th = prioritizer.DefaultThreshold
+	}
+	switch {
+	case mt == 0 && vecs != nil:
+		mt = prioritizer.DefaultVectorMergeThreshold
+	case mt == 0:
+		mt = prioritizer.DefaultMergeThreshold
+	}
 	var points []prioritizer.SweepPoint
 	if *sweep {
 		joins, merges := prioritizer.SweepGrid(vecs != nil)

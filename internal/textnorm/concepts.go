@@ -26,7 +26,7 @@ var concepts = map[string][]string{
 	"password":     {"password", "パスワード"},
 	"permission":   {"permission", "role", "access", "権限", "アクセス"},
 	"sync":         {"sync", "synchron", "同期", "連携"},
-	"timeout":      {"timeout", "time", "タイムアウト"},
+	"timeout":      {"timeout", "timed", "タイムアウト"},
 	"error":        {"error", "エラー"},
 	"crash":        {"crash", "close", "quit", "落ち", "クラッシュ", "閉じ"},
 	"dark":         {"dark", "night", "ダーク", "暗い", "黒"},

@@ -26,3 +26,27 @@ func TestConceptOfIsDeterministic(t *testing.T) {
 		t.Fatalf("Concepts: %v", Concepts("please export the report"))
 	}
 }
+
+// TestTimeIsNotTimeout pins a glossary mend: "time" (a time report, time
+// zones) is not a timeout; "timed out" and "timeout" are.
+func TestTimeIsNotTimeout(t *testing.T) {
+	has := func(s string) bool {
+		for _, c := range Concepts(s) {
+			if c == "~timeout" {
+				return true
+			}
+		}
+		return false
+	}
+	for s, want := range map[string]bool{
+		"export the client time report": false,
+		"times are off by an hour":      false,
+		"the request timed out":         true,
+		"504 Gateway Timeout":           true,
+		"保存するとタイムアウトします":                true,
+	} {
+		if got := has(s); got != want {
+			t.Errorf("%q: timeout concept %v, want %v (%v)", s, got, want, Concepts(s))
+		}
+	}
+}
