@@ -18,6 +18,7 @@ func Cluster(texts []string, vecs [][]float32, threshold, merge float64) []int {
 	if len(vecs) == len(texts) {
 		dims = vectorDims(vecs)
 	}
+	threshold, merge = ClusterThresholds(threshold, merge, dims > 0)
 	c := newFamily(toks, words, dims, Config{Threshold: threshold, MergeThreshold: merge, VectorThreshold: threshold, VectorMergeThreshold: merge})
 	if dims == 0 {
 		vecs = make([][]float32, len(texts))
@@ -39,6 +40,17 @@ func Cluster(texts []string, vecs [][]float32, threshold, merge float64) []int {
 		out[i] = n
 	}
 	return out
+}
+
+// ClusterThresholds returns the join and merge thresholds Cluster uses
+// for the ones given: a zero one is the default, the vectors' when the
+// texts come with embeddings.
+func ClusterThresholds(threshold, merge float64, vectors bool) (float64, float64) {
+	cfg := Config{Threshold: threshold, MergeThreshold: merge, VectorThreshold: threshold, VectorMergeThreshold: merge}.withDefaults()
+	if vectors {
+		return cfg.VectorThreshold, cfg.VectorMergeThreshold
+	}
+	return cfg.Threshold, cfg.MergeThreshold
 }
 
 // ClusterScores compares a clustering with gold clusters.

@@ -48,4 +48,17 @@ func TestSweep(t *testing.T) {
 	if vj[0] != 0.5 || vm[len(vm)-1] < 0.9-1e-9 {
 		t.Errorf("vector grid %v %v", vj, vm)
 	}
+	for _, c := range []struct {
+		th, merge, wantTh, wantMerge float64
+		vectors                      bool
+	}{
+		{0, 0, DefaultThreshold, DefaultMergeThreshold, false},
+		{0.3, 0, 0.3, DefaultMergeThreshold, false},
+		{0, 0, DefaultVectorThreshold, DefaultVectorMergeThreshold, true},
+		{0.6, 0.9, 0.6, 0.9, true},
+	} {
+		if th, m := ClusterThresholds(c.th, c.merge, c.vectors); th != c.wantTh || m != c.wantMerge {
+			t.Errorf("ClusterThresholds(%v, %v, %v) = %v, %v; want %v, %v", c.th, c.merge, c.vectors, th, m, c.wantTh, c.wantMerge)
+		}
+	}
 }

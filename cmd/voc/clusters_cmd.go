@@ -69,30 +69,24 @@ func cmdEvalClusters(ctx context.Context, e *env, fs *flag.FlagSet, args []strin
 	if mt == 0 {
 		mt = cc.MergeThreshold
 	}
-	// What Cluster falls back to, so that the thresholds reported are
-	// the ones used.
-	switch {
-	case th == 0 && vecs != nil:
-		th = prioritizer.DefaultVectorThreshold
-	case th == 0:
-		th = prioritizer.DefaultThreshold
-	}
-	switch {
-	case mt == 0 && vecs != nil:
-		mt = prioritizer.DefaultVectorMergeThreshold
-	case mt == 0:
-		mt = prioritizer.DefaultMergeThreshold
-	}
+	// The thresholds reported are the ones Cluster uses.
+	th, mt = prioritizer.ClusterThresholds(th, mt, vecs != nil)
 	var points []prioritizer.SweepPoint
+	var pred []int
+	var s prioritizer.ClusterScores
 	if *sweep {
 		joins, merges := prioritizer.SweepGrid(vecs != nil)
 		points = prioritizer.Sweep(texts, vecs, gold, joins, merges)
 		best, _ := prioritizer.BestPoint(points)
-		th, mt = best.Threshold, best.MergeThreshold
+		th, mt, s = best.Threshold, best.MergeThreshold, best.ClusterScores
+	} else {
+		pred = prioritizer.Cluster(texts, vecs, th, mt)
+		s = prioritizer.ScoreClusters(pred, gold)
 	}
-	pred := prioritizer.Cluster(texts, vecs, th, mt)
-	s := prioritizer.ScoreClusters(pred, gold)
 	if *out != "" {
+		if pred == nil { // the sweep kept scores only
+			pred = prioritizer.Cluster(texts, vecs, th, mt)
+		}
 		f, err := os.Create(*out)
 		if err != nil {
 			return err

@@ -55,6 +55,7 @@ func TestEvalClusters(t *testing.T) {
 	if withBase.Baseline.Threshold <= 0 || withBase.Baseline.Clusters < 1 || withBase.BCubedF1 != 1 {
 		t.Errorf("--baseline: %+v", withBase)
 	}
+	os.WriteFile(out, nil, 0o644)
 	code, stdout, errs = runVoc(t, "eval-clusters", "--data", in, "--format", "json", "--sweep", "--out", out)
 	var swept struct {
 		BCubedF1       float64 `json:"bcubed_f1"`
@@ -78,6 +79,9 @@ func TestEvalClusters(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("--sweep: chosen %.2f/%.2f is not a point of the grid", swept.Threshold, swept.MergeThreshold)
+	}
+	if b, _ := os.ReadFile(out); len(strings.Split(strings.TrimSpace(string(b)), "\n")) != 7 {
+		t.Errorf("--sweep --out file: %q", b)
 	}
 	if code, stdout, _ := runVoc(t, "eval-clusters", "--data", in, "--sweep"); code != 0 || !strings.Contains(stdout, "best (*): cluster.threshold") || !strings.Contains(stdout, "*") {
 		t.Errorf("--sweep text: %d %s", code, stdout)
