@@ -30,8 +30,8 @@ func TestEvalClusters(t *testing.T) {
 			t.Errorf("json lacks %s", k)
 		}
 	}
-	if s["threshold"] != 0.25 || s["merge_threshold"] != 0.5 {
-		t.Errorf("thresholds used, with no config: %v/%v, want the defaults 0.25/0.5", s["threshold"], s["merge_threshold"])
+	if s["threshold"] != 0.2 || s["merge_threshold"] != 0.5 {
+		t.Errorf("thresholds used, with no config: %v/%v, want the defaults 0.2/0.5", s["threshold"], s["merge_threshold"])
 	}
 	if s["bcubed_f1"] != 1 || s["clusters"] != 2 {
 		t.Errorf("two obvious clusters: %v", s)
