@@ -29,11 +29,18 @@ type TrainOptions struct {
 	// the class's offset, to recallLift above it. A recall at or over the
 	// floor is left alone.
 	FeatureRecall float64
-	// Select picks the featurizer among Candidates(f) by cross-validation
-	// on the training data (3 folds) before training: character n-grams
-	// help short reviews and hurt long issue reports, and only the data can
-	// say which it is.
+	// Select picks the featurizer among Candidates(f), each with and
+	// without NB, by cross-validation on the training data (3 folds)
+	// before training: character n-grams help short reviews and hurt long
+	// issue reports, and only the data can say which it is.
 	Select bool
+	// NB, when above 0, adds that multiple of the multinomial naive Bayes
+	// log-probabilities of the training data (add-NBAlpha smoothing) to
+	// the trained weights: naive Bayes learns from few examples what the
+	// regression needs many for. With Select, whether to add them is chosen
+	// per training set with the featurizer (it helps app reviews and forum
+	// posts, and hurts some small sets).
+	NB, NBAlpha float64
 }
 
 // Candidates are the feature settings Select chooses among: the given one
@@ -49,7 +56,7 @@ func Candidates(f Featurizer) []Featurizer {
 
 // DefaultTrainOptions returns the tuned defaults.
 func DefaultTrainOptions() TrainOptions {
-	return TrainOptions{Epochs: 15, Rate: 0.2, L2: 1e-4, Balanced: true, Seed: 1, TuneFolds: 3, Select: true, FeatureRecall: 0.45}
+	return TrainOptions{Epochs: 15, Rate: 0.2, L2: 1e-4, Balanced: true, Seed: 1, TuneFolds: 3, Select: true, FeatureRecall: 0.45, NB: 0.2, NBAlpha: 0.1}
 }
 
 // Train fits a model on the labelled examples of ds. With TuneFolds > 1 it
@@ -58,7 +65,7 @@ func DefaultTrainOptions() TrainOptions {
 // model on everything. It is deterministic for a given seed.
 func Train(ds *Dataset, f Featurizer, opt TrainOptions) *Linear {
 	if opt.Select {
-		f = selectFeaturizer(ds, f, opt)
+		f, opt.NB = selectFeaturizer(ds, f, opt)
 		opt.Select = false
 	}
 	if opt.TuneFolds < 2 {
@@ -157,7 +164,53 @@ func fit(ds *Dataset, f Featurizer, opt TrainOptions) *Linear {
 		}
 	}
 	sgd(m, k, rows, opt)
+	if opt.NB > 0 {
+		addNB(m, k, rows, opt.NB, opt.NBAlpha)
+	}
 	return m
+}
+
+// addNB adds scale times the centred multinomial naive Bayes
+// log-probabilities of each feature seen in rows to m's weights. Being
+// linear in the features, the two models' sum is one linear model.
+func addNB(m *Linear, k int, rows []trainRow, scale, alpha float64) {
+	b := m.buckets()
+	counts := make([]float64, b*k)
+	seen := make([]bool, b)
+	tot := make([]float64, k)
+	for _, r := range rows {
+		for _, ft := range r.feats {
+			seen[ft.Index] = true
+			for c, t := range r.target {
+				if t > 0 {
+					v := t * float64(ft.Value)
+					counts[int(ft.Index)*k+c] += v
+					tot[c] += v
+				}
+			}
+		}
+	}
+	nseen := 0
+	for _, s := range seen {
+		if s {
+			nseen++
+		}
+	}
+	lp := make([]float64, k)
+	for i, s := range seen {
+		if !s {
+			continue
+		}
+		mean := 0.0
+		for c := 0; c < k; c++ {
+			lp[c] = math.Log((counts[i*k+c] + alpha) / (tot[c] + alpha*float64(nseen)))
+			mean += lp[c]
+		}
+		mean /= float64(k)
+		for c := 0; c < k; c++ {
+			m.W[i*k+c] += float32(scale * (lp[c] - mean))
+		}
+	}
 }
 
 // trainRow is one featurised training example.
@@ -215,21 +268,29 @@ func sgd(m *Linear, k int, rows []trainRow, opt TrainOptions) {
 }
 
 // selectFeaturizer returns the candidate with the best 3-fold macro-F1 on
-// ds (the first on ties).
-func selectFeaturizer(ds *Dataset, f Featurizer, opt TrainOptions) Featurizer {
+// ds (the first on ties), and the naive Bayes share to train it with: 0 or
+// opt.NB, when opt.NB is set.
+func selectFeaturizer(ds *Dataset, f Featurizer, opt TrainOptions) (Featurizer, float64) {
 	cands := Candidates(f)
-	if len(cands) == 1 {
-		return f
+	nbs := []float64{0}
+	if opt.NB > 0 {
+		nbs = append(nbs, opt.NB)
+	}
+	if len(cands) == 1 && len(nbs) == 1 {
+		return f, opt.NB
 	}
 	inner := opt
 	inner.Select, inner.TuneFolds = false, 0
-	best, bestScore := cands[0], -1.0
+	best, bestNB, bestScore := cands[0], 0.0, -1.0
 	for _, c := range cands {
-		if s := CrossValidate(ds, 3, c, inner).MacroF1; s > bestScore+1e-9 {
-			best, bestScore = c, s
+		for _, nb := range nbs {
+			inner.NB = nb
+			if s := CrossValidate(ds, 3, c, inner).MacroF1; s > bestScore+1e-9 {
+				best, bestNB, bestScore = c, nb, s
+			}
 		}
 	}
-	return best
+	return best, bestNB
 }
 
 // rawScores writes the class scores of text before softmax, offsets and

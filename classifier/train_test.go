@@ -1,6 +1,9 @@
 package classifier
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // held builds n rows of the given label whose scores favour "other" by
 // margin (classes: bug, feature, other).
@@ -57,5 +60,42 @@ func TestRaiseRecallLiftsOnlyALowRecall(t *testing.T) {
 	raiseRecall(classes, ok, zok, off, "feature", 0.45)
 	if off[1] != 0 {
 		t.Fatalf("offset = %v for a recall of 1, want 0", off)
+	}
+}
+
+// TestAddNBIsCentredNaiveBayes checks the naive Bayes weights added to a
+// model against a hand computation: centred log-probabilities with
+// add-alpha smoothing over the buckets seen, nothing on unseen buckets.
+func TestAddNBIsCentredNaiveBayes(t *testing.T) {
+	f := Featurizer{Bits: 4}
+	m := &Linear{Featurizer: f, Classes: []string{"bug", "feature"}, W: make([]float32, 16*2)}
+	rows := []trainRow{
+		{feats: []Feature{{1, 1}, {2, 1}}, target: []float64{1, 0}},
+		{feats: []Feature{{1, 1}}, target: []float64{1, 0}},
+		{feats: []Feature{{3, 2}}, target: []float64{0.5, 0.5}}, // a row with two labels
+	}
+	addNB(m, 2, rows, 0.5, 1)
+	// Counts per class over buckets 1, 2, 3: bug 2, 1, 1 (total 4);
+	// feature 0, 0, 1 (total 1); three buckets seen.
+	lp := func(count, total float64) float64 { return math.Log((count + 1) / (total + 3)) }
+	for _, c := range []struct {
+		bucket    int
+		bug, feat float64
+	}{{1, lp(2, 4), lp(0, 1)}, {2, lp(1, 4), lp(0, 1)}, {3, lp(1, 4), lp(1, 1)}} {
+		mean := (c.bug + c.feat) / 2
+		want := []float64{0.5 * (c.bug - mean), 0.5 * (c.feat - mean)}
+		for k := 0; k < 2; k++ {
+			if got := float64(m.W[c.bucket*2+k]); math.Abs(got-want[k]) > 1e-6 {
+				t.Errorf("bucket %d class %d: weight %.6f, want %.6f", c.bucket, k, got, want[k])
+			}
+		}
+	}
+	if m.W[1*2] <= m.W[1*2+1] {
+		t.Errorf("a bucket seen only in bug rows weighs %v for bug, %v for feature", m.W[2], m.W[3])
+	}
+	for _, b := range []int{0, 4, 15} {
+		if m.W[b*2] != 0 || m.W[b*2+1] != 0 {
+			t.Errorf("unseen bucket %d got weights %v %v", b, m.W[b*2], m.W[b*2+1])
+		}
 	}
 }
