@@ -145,34 +145,51 @@ func Folds(examples []Example, k int, seed int64) [][]int {
 // CrossValidate trains on k-1 folds and predicts the held-out fold, k
 // times, and scores all out-of-fold predictions together.
 func CrossValidate(ds *Dataset, k int, f Featurizer, opt TrainOptions) *Report {
-	folds := Folds(ds.Examples, k, opt.Seed)
-	predicted := make([]string, len(ds.Examples))
+	return crossValidate(ds, k, opt.Seed, func(train *Dataset) []*Linear {
+		return []*Linear{Train(train, f, opt)}
+	})[0]
+}
+
+// crossValidate scores side by side, by k-fold cross-validation, the
+// models that train makes from each fold's training part (the same number
+// of models each time).
+func crossValidate(ds *Dataset, k int, seed int64, train func(*Dataset) []*Linear) []*Report {
+	folds := Folds(ds.Examples, k, seed)
+	var predicted [][]string
 	for i := range folds {
-		train := &Dataset{Classes: ds.Classes}
+		part := &Dataset{Classes: ds.Classes}
 		for j, fold := range folds {
 			if j == i {
 				continue
 			}
 			for _, id := range fold {
-				train.Examples = append(train.Examples, ds.Examples[id])
+				part.Examples = append(part.Examples, ds.Examples[id])
 			}
 		}
-		m := Train(train, f, opt)
-		l := m.NewLabeler()
-		for _, id := range folds[i] {
-			c, _ := l.Label(ds.Examples[id].Text)
-			predicted[id] = m.Classes[c]
+		for n, m := range train(part) {
+			if n == len(predicted) {
+				predicted = append(predicted, make([]string, len(ds.Examples)))
+			}
+			l := m.NewLabeler()
+			for _, id := range folds[i] {
+				c, _ := l.Label(ds.Examples[id].Text)
+				predicted[n][id] = m.Classes[c]
+			}
 		}
 	}
-	var exs []Example
-	var preds []string
-	for i, e := range ds.Examples {
-		if len(e.Labels) > 0 {
-			exs = append(exs, e)
-			preds = append(preds, predicted[i])
+	reports := make([]*Report, len(predicted))
+	for n, pred := range predicted {
+		var exs []Example
+		var preds []string
+		for i, e := range ds.Examples {
+			if len(e.Labels) > 0 {
+				exs = append(exs, e)
+				preds = append(preds, pred[i])
+			}
 		}
+		reports[n] = Score(exs, preds)
 	}
-	return Score(exs, preds)
+	return reports
 }
 
 // PerGroup runs fn on each group's examples and averages the groups'

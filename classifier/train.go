@@ -3,6 +3,7 @@ package classifier
 import (
 	"math"
 	"math/rand"
+	"slices"
 
 	"github.com/voc-dev/voc"
 )
@@ -123,6 +124,16 @@ func Train(ds *Dataset, f Featurizer, opt TrainOptions) *Linear {
 // fit trains one model by stochastic gradient descent on the softmax loss.
 // A row with several acceptable labels spreads its target over them.
 func fit(ds *Dataset, f Featurizer, opt TrainOptions) *Linear {
+	m, rows := fitSGD(ds, f, opt)
+	if opt.NB > 0 && len(rows) > 0 {
+		addNB(m, nbLogProbs(m, rows, opt.NBAlpha), opt.NB)
+	}
+	return m
+}
+
+// fitSGD is fit without naive Bayes; it also returns the featurised rows
+// (none when there is nothing to learn).
+func fitSGD(ds *Dataset, f Featurizer, opt TrainOptions) (*Linear, []trainRow) {
 	classes := sortedClasses(ds)
 	k := len(classes)
 	idx := map[string]int{}
@@ -146,7 +157,7 @@ func fit(ds *Dataset, f Featurizer, opt TrainOptions) *Linear {
 		rows = append(rows, r)
 	}
 	if len(rows) == 0 || k < 2 {
-		return m
+		return m, nil
 	}
 	if opt.Balanced {
 		for i := range rows {
@@ -164,17 +175,14 @@ func fit(ds *Dataset, f Featurizer, opt TrainOptions) *Linear {
 		}
 	}
 	sgd(m, k, rows, opt)
-	if opt.NB > 0 {
-		addNB(m, k, rows, opt.NB, opt.NBAlpha)
-	}
-	return m
+	return m, rows
 }
 
-// addNB adds scale times the centred multinomial naive Bayes
-// log-probabilities of each feature seen in rows to m's weights. Being
-// linear in the features, the two models' sum is one linear model.
-func addNB(m *Linear, k int, rows []trainRow, scale, alpha float64) {
-	b := m.buckets()
+// nbLogProbs returns the centred multinomial naive Bayes log-probabilities
+// (add-alpha smoothing) of each feature seen in rows, laid out as m's
+// weights; features not seen get 0.
+func nbLogProbs(m *Linear, rows []trainRow, alpha float64) []float64 {
+	k, b := len(m.Classes), m.buckets()
 	counts := make([]float64, b*k)
 	seen := make([]bool, b)
 	tot := make([]float64, k)
@@ -196,19 +204,32 @@ func addNB(m *Linear, k int, rows []trainRow, scale, alpha float64) {
 			nseen++
 		}
 	}
-	lp := make([]float64, k)
+	lp := make([]float64, b*k)
 	for i, s := range seen {
 		if !s {
 			continue
 		}
+		row := lp[i*k : i*k+k]
 		mean := 0.0
-		for c := 0; c < k; c++ {
-			lp[c] = math.Log((counts[i*k+c] + alpha) / (tot[c] + alpha*float64(nseen)))
-			mean += lp[c]
+		for c := range row {
+			row[c] = math.Log((counts[i*k+c] + alpha) / (tot[c] + alpha*float64(nseen)))
+			mean += row[c]
 		}
 		mean /= float64(k)
-		for c := 0; c < k; c++ {
-			m.W[i*k+c] += float32(scale * (lp[c] - mean))
+		for c := range row {
+			row[c] -= mean
+		}
+	}
+	return lp
+}
+
+// addNB adds scale times the naive Bayes weights nb (nbLogProbs) to m's
+// weights. Being linear in the same features, the two models' sum is one
+// linear model.
+func addNB(m *Linear, nb []float64, scale float64) {
+	for i, v := range nb {
+		if v != 0 {
+			m.W[i] += float32(scale * v)
 		}
 	}
 }
@@ -269,24 +290,32 @@ func sgd(m *Linear, k int, rows []trainRow, opt TrainOptions) {
 
 // selectFeaturizer returns the candidate with the best 3-fold macro-F1 on
 // ds (the first on ties), and the naive Bayes share to train it with: 0 or
-// opt.NB, when opt.NB is set.
+// opt.NB, when opt.NB is set. Both shares are scored on one regression per
+// fold, the naive Bayes weights added to a copy of it.
 func selectFeaturizer(ds *Dataset, f Featurizer, opt TrainOptions) (Featurizer, float64) {
 	cands := Candidates(f)
-	nbs := []float64{0}
-	if opt.NB > 0 {
-		nbs = append(nbs, opt.NB)
-	}
-	if len(cands) == 1 && len(nbs) == 1 {
+	if len(cands) == 1 && opt.NB <= 0 {
 		return f, opt.NB
 	}
 	inner := opt
 	inner.Select, inner.TuneFolds = false, 0
 	best, bestNB, bestScore := cands[0], 0.0, -1.0
 	for _, c := range cands {
-		for _, nb := range nbs {
-			inner.NB = nb
-			if s := CrossValidate(ds, 3, c, inner).MacroF1; s > bestScore+1e-9 {
-				best, bestNB, bestScore = c, nb, s
+		reports := crossValidate(ds, 3, opt.Seed, func(train *Dataset) []*Linear {
+			m, rows := fitSGD(train, c, inner)
+			if opt.NB <= 0 {
+				return []*Linear{m}
+			}
+			withNB := *m
+			withNB.W = slices.Clone(m.W)
+			if len(rows) > 0 {
+				addNB(&withNB, nbLogProbs(m, rows, opt.NBAlpha), opt.NB)
+			}
+			return []*Linear{m, &withNB}
+		})
+		for n, r := range reports {
+			if r.MacroF1 > bestScore+1e-9 {
+				best, bestNB, bestScore = c, float64(n)*opt.NB, r.MacroF1
 			}
 		}
 	}

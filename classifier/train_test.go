@@ -74,7 +74,7 @@ func TestAddNBIsCentredNaiveBayes(t *testing.T) {
 		{feats: []Feature{{1, 1}}, target: []float64{1, 0}},
 		{feats: []Feature{{3, 2}}, target: []float64{0.5, 0.5}}, // a row with two labels
 	}
-	addNB(m, 2, rows, 0.5, 1)
+	addNB(m, nbLogProbs(m, rows, 1), 0.5)
 	// Counts per class over buckets 1, 2, 3: bug 2, 1, 1 (total 4);
 	// feature 0, 0, 1 (total 1); three buckets seen.
 	lp := func(count, total float64) float64 { return math.Log((count + 1) / (total + 3)) }
