@@ -1,0 +1,70 @@
+package classifier
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/voc-dev/voc"
+)
+
+// kindModel labels a sentence bug when it holds one of bugWords, feature
+// when it holds one of featureWords, else other: a model whose every
+// decision the test knows.
+type kindModel struct{ bugWords, featureWords []string }
+
+func (m kindModel) Predict(texts []string) []Prediction {
+	out := make([]Prediction, len(texts))
+	for i, t := range texts {
+		out[i] = Prediction{Kind: voc.KindOther, Confidence: 0.9, Reason: "test other"}
+		for _, w := range m.featureWords {
+			if strings.Contains(t, w) {
+				out[i] = Prediction{Kind: voc.KindFeature, Confidence: 0.9, Reason: "test feature"}
+			}
+		}
+		for _, w := range m.bugWords {
+			if strings.Contains(t, w) {
+				out[i] = Prediction{Kind: voc.KindBug, Confidence: 0.9, Reason: "test bug"}
+			}
+		}
+	}
+	return out
+}
+
+func TestMotivationBesideARequestIsNotABug(t *testing.T) {
+	m := kindModel{bugWords: []string{"can't", "error", "できません", "止まって"}, featureWords: []string{"add", "ほしい"}}
+	cl := New(m, nil, redactFunc(func(s string) string { return s }))
+	cases := []struct {
+		name string
+		msgs []string // customer messages
+		want []voc.Kind
+	}{
+		{"coping by hand beside the request", []string{"Please add a Gantt view. Without that I'm copying dates into a desktop tool, which is error prone."},
+			[]voc.Kind{voc.KindFeature}},
+		{"the situation the request is for", []string{"Our couriers lose signal in garages and the app can't load their tasks. Could you add an offline mode?"},
+			[]voc.Kind{voc.KindFeature}},
+		{"a dependency described, not a fault", []string{"You can't do drywall until electrical is signed off. Please add task dependencies."},
+			[]voc.Kind{voc.KindFeature}},
+		{"Japanese: the field has no signal", []string{"現場では電波が入らず、アプリが読み込み中のまま止まってしまいます。オフラインでも使えるようにしてほしいです。"},
+			[]voc.Kind{voc.KindFeature}},
+		{"a real fault beside a request stays a bug", []string{"The CSV export can't finish, it stops with an error. Please also add an Excel export."},
+			[]voc.Kind{voc.KindBug, voc.KindFeature}},
+		{"coping by hand with no request is a fault report", []string{"Sync can't keep up, so we fix the dates by hand every morning."},
+			[]voc.Kind{voc.KindBug}},
+		{"a request in another message does not excuse a fault", []string{"We fix the dates manually because the sync can't keep up.", "Separately: please add a dark theme."},
+			[]voc.Kind{voc.KindBug, voc.KindFeature}},
+	}
+	for _, c := range cases {
+		conv := voc.Conversation{Source: "test", ExternalID: c.name}
+		for _, t := range c.msgs {
+			conv.Messages = append(conv.Messages, voc.Message{Role: voc.RoleCustomer, Text: t})
+		}
+		var got []voc.Kind
+		for _, it := range cl.Classify(conv) {
+			got = append(got, it.Kind)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: kinds %v, want %v", c.name, got, c.want)
+		}
+	}
+}
