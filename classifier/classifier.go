@@ -248,6 +248,12 @@ func (c *Classifier) item(conv voc.Conversation, seq int, ask []sentence, lang s
 	if it.Kind == voc.KindFeature || it.Kind == voc.KindOutOfScope {
 		it.Fault = voc.FaultNone // a request is not a complaint
 	}
+	if it.Kind == voc.KindBug && it.Fault == voc.FaultCustomer && it.DecidedBy != voc.ByHuman {
+		// No fix is owed for the customer's own slip ("I forgot my
+		// password"): a complaint to recover from, not a bug report.
+		it.Kind = voc.KindOther
+		it.Reason += fmt.Sprintf("; the customer's own doing (%q): a complaint, not a bug report", strings.TrimSpace(customerFault.FindString(all)))
+	}
 	area, kw := c.rules.Area(all)
 	if area == "" {
 		area, kw = c.rules.Area(textnorm.Fold(conv.Subject))

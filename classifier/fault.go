@@ -9,7 +9,7 @@ import (
 // Fault cues, folded. Customer-side cues are mistakes the customer owns;
 // service-side cues are failures of the product or the company.
 var (
-	customerFault = regexp.MustCompile(`(^|[^a-z])(i|we) (forgot|accidentally|mistakenly|deleted|removed|typed|entered|invited|misspelled)|my (mistake|fault|bad)|our (mistake|fault)|by mistake|wrong (card|email|e-mail|address|password)|on our (side|end)|誤って|間違えて|うっかり|忘れてしまい|忘れました|自分で|こちらの(ミス|間違い)|弊社の(ミス|設定)`)
+	customerFault = regexp.MustCompile(`(^|[^a-z])(i|we) (forgot|accidentally|mistakenly|deleted|removed|typed|entered|invited|misspelled)|my (mistake|fault|bad)|our (mistake|fault)|by mistake|wrong (card|email|e-mail|address|password)|on our (side|end)|forgot (my|our|the|his|her|their) (password|login|username|e-?mail)|(got|bought|have) a new (phone|device|laptop)|(changed|switched|replaced) (my|our) (phone|device)|機種変更|パスワードを忘れ|誤って|間違えて|うっかり|忘れてしまい|忘れました|自分で|こちらの(ミス|間違い)|弊社の(ミス|設定)`)
 	serviceFault  = regexp.MustCompile(`(^|[^a-z])(outage|down for|was down|is down|charged (us )?twice|double[- ]charged|charged two|lost (our|my|all)|data loss|your (system|server|service|side|update|release)|after (your|the) (update|release|deploy)|since (your|the) (update|release)|incident)|障害|二重(請求|課金)|データが消え|アップデート後|更新後|御社(側|の)`)
 	complaint     = regexp.MustCompile(`(^|[^a-z])(unacceptable|frustrat|disappoint|annoy|angry|furious|terrible|awful|ridiculous|cancel (our|my)|refund)|困って|困り|不満|ひどい|返金|解約`)
 )

@@ -1,0 +1,60 @@
+package classifier
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/voc-dev/voc"
+	"github.com/voc-dev/voc/internal/textnorm"
+)
+
+func TestFaultOf(t *testing.T) {
+	cases := []struct {
+		kind voc.Kind
+		text string
+		want voc.Fault
+	}{
+		{voc.KindBug, "The export crashes every time.", voc.FaultService},
+		{voc.KindBug, "I forgot my password and now I can't log in.", voc.FaultCustomer},
+		{voc.KindBug, "I got a new phone and the 2FA codes don't arrive.", voc.FaultCustomer},
+		{voc.KindBug, "We accidentally deleted the board, and since your update the trash is empty.", voc.FaultUnclear},
+		{voc.KindOther, "We were charged twice this month.", voc.FaultService},
+		{voc.KindOther, "This is unacceptable.", voc.FaultUnclear},
+		{voc.KindOther, "Thanks, that worked!", voc.FaultNone},
+		{voc.KindBug, "パスワードを忘れてログインできません。", voc.FaultCustomer},
+		{voc.KindBug, "スマホを機種変更したらコードが届きません。", voc.FaultCustomer},
+		{voc.KindOther, "二重請求されています。", voc.FaultService},
+		{voc.KindOther, "返金してください。", voc.FaultUnclear},
+	}
+	for _, c := range cases {
+		if got := faultOf(c.kind, textnorm.Fold(c.text)); got != c.want {
+			t.Errorf("faultOf(%s, %q) = %q, want %q", c.kind, c.text, got, c.want)
+		}
+	}
+}
+
+func TestCustomerSlipIsNotABugReport(t *testing.T) {
+	m := kindModel{bugWords: []string{"can't", "できません", "crashes"}}
+	cl := New(m, nil, redactFunc(func(s string) string { return s }))
+	cases := []struct {
+		text  string
+		kind  voc.Kind
+		fault voc.Fault
+	}{
+		{"I forgot my password and now I can't log in.", voc.KindOther, voc.FaultCustomer},
+		{"パスワードを忘れてログインできません。", voc.KindOther, voc.FaultCustomer},
+		{"I can't log in since your update.", voc.KindBug, voc.FaultService},
+		// Both sides at fault: unclear, and a bug to look at.
+		{"We accidentally deleted a task and since your update the board crashes.", voc.KindBug, voc.FaultUnclear},
+	}
+	for _, c := range cases {
+		items := cl.Classify(voc.Conversation{Source: "test", ExternalID: c.text, Messages: []voc.Message{{Role: voc.RoleCustomer, Text: c.text}}})
+		if len(items) != 1 || items[0].Kind != c.kind || items[0].Fault != c.fault {
+			t.Errorf("%q: items %+v, want one %s with fault %s", c.text, items, c.kind, c.fault)
+			continue
+		}
+		if c.kind == voc.KindOther && !strings.Contains(items[0].Reason, "the customer's own doing") {
+			t.Errorf("%q: reason %q does not say why it is not a bug", c.text, items[0].Reason)
+		}
+	}
+}
