@@ -97,6 +97,7 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 				Reason: fmt.Sprintf("non-goal %q matched %s", id, describeMatch(phrase))}
 		}
 	}
+	joinElaboration(sents)
 	demoteMotivation(sents)
 	promoteFixRequests(sents)
 	asks := group(sents, func(k voc.Kind) bool { return k.Backlog() })
