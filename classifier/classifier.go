@@ -97,6 +97,7 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 				Reason: fmt.Sprintf("non-goal %q matched %s", id, describeMatch(phrase))}
 		}
 	}
+	c.takeAntecedents(sents)
 	joinElaboration(sents)
 	demoteMotivation(sents)
 	promoteFixRequests(sents)

@@ -1,0 +1,54 @@
+package classifier
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/voc-dev/voc"
+	"github.com/voc-dev/voc/internal/textnorm"
+)
+
+// deictic matches a word that points back at something said before ("is
+// that possible?", "please log it", 「それは可能ですか」).
+var deictic = regexp.MustCompile(`(?i)\b(this|that|it|these|those)\b|それ|これ|この(件|機能|点|ような)|その(件|機能|点|ような)|そういった|こういった`)
+
+// maxDeicticTerms is how many content terms a sentence pointing back may
+// have and still be taken to say nothing of its own about what it asks for:
+// "Please log it for Brightwater" names only who asks.
+const maxDeicticTerms = 4
+
+// minAntecedentTerms is how many content terms the sentence before needs
+// to say what is pointed at: "Screenshots attached." or "5.12.0." does not.
+const minAntecedentTerms = 3
+
+// takeAntecedents gives an ask that only points back ("Is that on the
+// roadmap?", "Please treat this as a formal feature request") the sentence
+// before it in the same message, when that sentence is no ask of its own:
+// it says what "that" is. The two form one ask of the pointing sentence's
+// kind, so its quote shows what is asked and its topic is found by what it
+// is about; a request that the pair shows to fall under a non-goal becomes
+// out of scope.
+func (c *Classifier) takeAntecedents(sents []sentence) {
+	for i := 1; i < len(sents); i++ {
+		s, prev := &sents[i], &sents[i-1]
+		k := s.pred.Kind
+		if !(k.Backlog() || k == voc.KindQuestion) || prev.msg != s.msg || prev.pred.Kind.Backlog() || prev.pred.Kind == k || prev.by == voc.ByHuman {
+			continue
+		}
+		if !deictic.MatchString(s.folded) || len(textnorm.Terms(s.text)) > maxDeicticTerms || len(textnorm.Terms(prev.text)) < minAntecedentTerms {
+			continue
+		}
+		prev.pred = Prediction{Kind: k, Confidence: s.pred.Confidence,
+			Reason: fmt.Sprintf("says what the next sentence (%s) points back at; %s", k, prev.pred.Reason)}
+		prev.ng, prev.by = s.ng, s.by
+		if k == voc.KindFeature || k == voc.KindQuestion {
+			if id, phrase, ok := c.rules.NonGoal(prev.folded + " " + s.folded); ok {
+				for _, x := range []*sentence{prev, s} {
+					x.ng, x.by = id, voc.ByRule
+					x.pred = Prediction{Kind: voc.KindOutOfScope, Confidence: 0.9,
+						Reason: fmt.Sprintf("non-goal %q matched %s", id, describeMatch(phrase))}
+				}
+			}
+		}
+	}
+}
