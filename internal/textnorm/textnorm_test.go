@@ -97,3 +97,33 @@ func TestSegments(t *testing.T) {
 		}
 	}
 }
+
+func TestIsGreeting(t *testing.T) {
+	cases := []struct {
+		s    string
+		want bool
+	}{
+		{"Hi team,", true},
+		{"Hello Dana,", true},
+		{"Hi again,", true},
+		{"Dear Acme billing team,", true},
+		{"Hey team, IT at Bluestem here.", true},
+		{"hey folks :wave: quick one.", true},
+		{"お世話になっております。", true},
+		{"株式会社ミナト物流の田中です。", true},
+		{"NPO法人つなぐの坂本と申します。", true},
+		{"個人でデザインの仕事をしている山田です。", true},
+		{"Hey, the export is broken.", false},
+		{"Hi, I'm getting every reminder email 3 times.", false},
+		{"Hello, export to CSV times out for every report we run.", false},
+		{"画面が真っ白のままです。", false},
+		{"工程の依存関係を表示したいです。", false},
+		{"毎週の園だより作成などを繰り返しのタスクにしたいです。", false},
+		{"保管期間の要件は５年です。", false},
+	}
+	for _, c := range cases {
+		if got := IsGreeting(c.s); got != c.want {
+			t.Errorf("IsGreeting(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
