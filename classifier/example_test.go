@@ -91,10 +91,24 @@ func TestExampleWorkspace(t *testing.T) {
 	cl := New(NewEnsemble(b.Global, NewBaseline()), strategy, redact.New())
 	tp, fp, fn := map[voc.Kind]int{}, map[voc.Kind]int{}, map[voc.Kind]int{}
 	var misses []string
+	faultRight, faultNone, complaints := 0, 0, 0
 	for _, l := range data {
 		got := map[voc.Kind]bool{}
+		fault := voc.FaultNone
 		for _, it := range cl.Classify(l.conv) {
 			got[it.Kind] = true
+			if fault == voc.FaultNone {
+				fault = it.Fault
+			}
+		}
+		if l.fault != "" { // a labelled complaint: whose fault is it?
+			complaints++
+			switch {
+			case fault == voc.FaultNone:
+				faultNone++
+			case string(fault) == l.fault:
+				faultRight++
+			}
 		}
 		if len(got) == 0 {
 			got[voc.KindOther] = true
@@ -129,6 +143,10 @@ func TestExampleWorkspace(t *testing.T) {
 		for _, m := range misses {
 			t.Log(m)
 		}
+	}
+	t.Logf("fault: %d of %d labelled complaints right, %d not found as complaints", faultRight, complaints, faultNone)
+	if complaints > 0 && faultRight*10 < complaints*4 {
+		t.Errorf("fault right on %d of %d labelled complaints, below the 40%% floor", faultRight, complaints)
 	}
 	if len(data) < 300 {
 		t.Errorf("example workspace has %d conversations, want at least 300", len(data))
