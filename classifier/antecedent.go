@@ -10,7 +10,7 @@ import (
 
 // deictic matches a word that points back at something said before ("is
 // that possible?", "please log it", 「それは可能ですか」).
-var deictic = regexp.MustCompile(`(?i)\b(this|that|it|these|those)\b|それ|これ|この(件|機能|点|ような)|その(件|機能|点|ような)|そういった|こういった`)
+var deictic = regexp.MustCompile(`\b(this|that|it|these|those)\b|それ|これ|この(件|機能|点|ような)|その(件|機能|点|ような)|そういった|こういった`)
 
 // maxDeicticTerms is how many content terms a sentence pointing back may
 // have and still be taken to say nothing of its own about what it asks for:

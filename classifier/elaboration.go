@@ -10,7 +10,9 @@ import (
 // topicShift matches the opening of a sentence that starts a new ask
 // ("Also, …", "Separately: …", 「別件ですが」) rather than going on with
 // the one before it.
-var topicShift = regexp.MustCompile(`(?i)^\W*(also|another|separately|one more|unrelated|on (a|an) (other|another|separate|different) (note|topic)|by the way|btw|p\.?s\.?|and (one|another) (more )?thing|while i'?m (here|at it)|また|あと|ついでに|別件|それから|もう一(つ|点)|他に|ほかに)\b?`)
+var topicShift = regexp.MustCompile(`^\W*(also|another|separately|one more|unrelated|on (a|an) (other|another|separate|different) (note|topic)|by the way|btw|p\.?s\.?|and (one|another) (more )?thing|while i'?m (here|at it)|また|あと|ついでに|別件|それから|もう一(つ|点)|他に|ほかに)\b?`)
+
+var topicShiftM = newMatcher(topicShift)
 
 // joinElaboration folds into an out-of-scope ask the feature sentences next
 // to it in the same message: a customer who asks for a self-hosted edition
@@ -35,7 +37,7 @@ func joinElaboration(sents []sentence) {
 				if step < 0 {
 					later = j + 1
 				}
-				if topicShift.MatchString(sents[later].folded) {
+				if topicShiftM.match(sents[later].folded) {
 					break
 				}
 				s.pred.Kind, s.ng, s.by = voc.KindOutOfScope, sents[i].ng, voc.ByRule

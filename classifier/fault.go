@@ -14,10 +14,13 @@ var (
 	complaint     = regexp.MustCompile(`(^|[^a-z])(unacceptable|frustrat|disappoint|annoy|angry|furious|terrible|awful|ridiculous|cancel (our|my)|refund|what (happened|is going on)|what'?s going on|(didn'?t|did not|never) (get|receive)|missed (the|our|a) (deadline|booking|meeting)|nobody (asked|told)|without (warning|notice))|どういうこと|なぜでしょうか|想定より|困って|困り|不満|ひどい|返金|解約`)
 )
 
+// The fault cues, gated on the literals they need (most texts hold none).
+var customerFaultM, serviceFaultM, complaintM = newMatcher(customerFault), newMatcher(serviceFault), newMatcher(complaint)
+
 // faultOf says whose fault a complaint is. Bugs are complaints by nature;
 // other asks are complaints only when they carry complaint or fault cues.
 func faultOf(kind voc.Kind, folded string) voc.Fault {
-	cust, serv := customerFault.MatchString(folded), serviceFault.MatchString(folded)
+	cust, serv := customerFaultM.match(folded), serviceFaultM.match(folded)
 	switch {
 	case cust && !serv:
 		return voc.FaultCustomer
@@ -27,7 +30,7 @@ func faultOf(kind voc.Kind, folded string) voc.Fault {
 		return voc.FaultUnclear
 	case kind == voc.KindBug:
 		return voc.FaultService
-	case complaint.MatchString(folded):
+	case complaintM.match(folded):
 		return voc.FaultUnclear
 	}
 	return voc.FaultNone

@@ -12,7 +12,9 @@ import (
 // something wrong with notifications?", 「直していただけますか」): what
 // it refers to is a fault the customer reports, even when the model read
 // the description as a remark and the request as a question.
-var fixRequest = regexp.MustCompile(`(?i)((can|could|would) you (please )?(look( into| at)?|check|fix|investigate)( (it|this|that|on this|on it))?( please)?\W*$|^\W*please (fix|look into|investigate)( (it|this|that))?\b|\b(anything|something) (going on|wrong|broken|up) (with|on|today|\W*$)|\bis (something|anything|it) (wrong|broken|down)\b|(直して|修正して)(ください|いただ|もらえ|ほしい)|(調べて|確認して)(いただけ|もらえ)ます(か|でしょうか))`)
+var fixRequest = regexp.MustCompile(`((can|could|would) you (please )?(look( into| at)?|check|fix|investigate)( (it|this|that|on this|on it))?( please)?\W*$|^\W*please (fix|look into|investigate)( (it|this|that))?\b|\b(anything|something) (going on|wrong|broken|up) (with|on|today|\W*$)|\bis (something|anything|it) (wrong|broken|down)\b|(直して|修正して)(ください|いただ|もらえ|ほしい)|(調べて|確認して)(いただけ|もらえ)ます(か|でしょうか))`)
+
+var fixRequestM = newMatcher(fixRequest)
 
 // fixRequestBefore is how many sentences before the request, in the same
 // message, are taken as the fault it refers to; when there are none (the
@@ -34,10 +36,10 @@ func promoteFixRequests(sents []sentence) {
 		if s.by == voc.ByHuman || s.pred.Kind.Backlog() {
 			continue
 		}
-		cue := fixRequest.FindString(s.folded)
-		if cue == "" || bugBefore(sents[:i]) {
+		if !fixRequestM.match(s.folded) || bugBefore(sents[:i]) {
 			continue
 		}
+		cue := fixRequest.FindString(s.folded)
 		free := func(j int) bool {
 			return j >= 0 && j < len(sents) && sents[j].msg == s.msg && !sents[j].pred.Kind.Backlog() && sents[j].by != voc.ByHuman
 		}

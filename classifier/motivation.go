@@ -12,7 +12,9 @@ import (
 // prone"), or the situation it is for ("our couriers lose signal"). Beside
 // a request in the same message such a sentence is the request's reason,
 // not a fault report, even when it says "can't" or "error".
-var motivation = regexp.MustCompile(`(?i)(\bwithout (that|this|it|one|such)\b|\b(error|time)[- ]?(prone|consuming)\b|\bby hand\b|\bmanually\b|\bwork[- ]?around\b|defeats the purpose|\bcan'?t \w+( \w+){0,3} until\b|\bnothing in \w+ (shows|lets|tells)\b|\b(lose|losing|lost|no|without|bad|poor|weak) (mobile |cell |phone )?(signal|reception|coverage|connectivity)\b|手作業|手動で|電波が(入ら|入りにく|弱|な)|圏外|がないと|なしでは|説明が楽)`)
+var motivation = regexp.MustCompile(`(\bwithout (that|this|it|one|such)\b|\b(error|time)[- ]?(prone|consuming)\b|\bby hand\b|\bmanually\b|\bwork[- ]?around\b|defeats the purpose|\bcan'?t \w+( \w+){0,3} until\b|\bnothing in \w+ (shows|lets|tells)\b|\b(lose|losing|lost|no|without|bad|poor|weak) (mobile |cell |phone )?(signal|reception|coverage|connectivity)\b|手作業|手動で|電波が(入ら|入りにく|弱|な)|圏外|がないと|なしでは|説明が楽)`)
+
+var motivationM = newMatcher(motivation)
 
 // demoteMotivation relabels as other each sentence the model took for a
 // bug that states a request's motivation in a message that also holds a
@@ -27,6 +29,9 @@ func demoteMotivation(sents []sentence) {
 	for i := range sents {
 		s := &sents[i]
 		if s.pred.Kind != voc.KindBug || s.by == voc.ByHuman || !asks[s.msg] {
+			continue
+		}
+		if !motivationM.match(s.folded) {
 			continue
 		}
 		if cue := motivation.FindString(s.folded); cue != "" {
