@@ -31,11 +31,7 @@ func TestPointingBackTakesTheSentenceBefore(t *testing.T) {
 			voc.KindFeature, "Is that on your roadmap?", ""},
 	}
 	for _, c := range cases {
-		conv := voc.Conversation{Source: "test", ExternalID: c.name}
-		for _, t := range c.msgs {
-			conv.Messages = append(conv.Messages, voc.Message{Role: voc.RoleCustomer, Text: t})
-		}
-		items := cl.Classify(conv)
+		items := classifyMessages(cl, c.name, c.msgs...)
 		if len(items) != 1 {
 			t.Errorf("%s: %d items %+v, want 1", c.name, len(items), items)
 			continue

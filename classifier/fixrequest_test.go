@@ -35,11 +35,7 @@ func TestFixRequestMakesTheDescriptionABugReport(t *testing.T) {
 			[]want{{voc.KindBug, "crashes on upload"}}},
 	}
 	for _, c := range cases {
-		conv := voc.Conversation{Source: "test", ExternalID: c.name}
-		for _, t := range c.msgs {
-			conv.Messages = append(conv.Messages, voc.Message{Role: voc.RoleCustomer, Text: t})
-		}
-		items := cl.Classify(conv)
+		items := classifyMessages(cl, c.name, c.msgs...)
 		if len(items) != len(c.want) {
 			t.Errorf("%s: %d items %+v, want %d", c.name, len(items), items, len(c.want))
 			continue

@@ -31,6 +31,15 @@ func (m kindModel) Predict(texts []string) []Prediction {
 	return out
 }
 
+// classifyMessages classifies a conversation of the customer's messages.
+func classifyMessages(cl *Classifier, id string, msgs ...string) []voc.Item {
+	conv := voc.Conversation{Source: "test", ExternalID: id}
+	for _, t := range msgs {
+		conv.Messages = append(conv.Messages, voc.Message{Role: voc.RoleCustomer, Text: t})
+	}
+	return cl.Classify(conv)
+}
+
 func TestMotivationBesideARequestIsNotABug(t *testing.T) {
 	m := kindModel{bugWords: []string{"can't", "error", "できません", "止まって"}, featureWords: []string{"add", "ほしい"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
@@ -55,12 +64,8 @@ func TestMotivationBesideARequestIsNotABug(t *testing.T) {
 			[]voc.Kind{voc.KindBug, voc.KindFeature}},
 	}
 	for _, c := range cases {
-		conv := voc.Conversation{Source: "test", ExternalID: c.name}
-		for _, t := range c.msgs {
-			conv.Messages = append(conv.Messages, voc.Message{Role: voc.RoleCustomer, Text: t})
-		}
 		var got []voc.Kind
-		for _, it := range cl.Classify(conv) {
+		for _, it := range classifyMessages(cl, c.name, c.msgs...) {
 			got = append(got, it.Kind)
 		}
 		if !slices.Equal(got, c.want) {
