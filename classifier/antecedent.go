@@ -9,8 +9,9 @@ import (
 )
 
 // deictic matches a word that points back at something said before ("is
-// that possible?", "please log it", 「それは可能ですか」).
-var deictic = regexp.MustCompile(`\b(this|that|it|these|those)\b|それ|これ|この(件|機能|点|ような)|その(件|機能|点|ような)|そういった|こういった`)
+// that possible?", "please log it", "if not, …", 「それは可能ですか」,
+// 「なければ追加してほしい」).
+var deictic = regexp.MustCompile(`\b(this|that|it|these|those|if not)\b|なければ|ないなら|それ|これ|この(件|機能|点|ような)|その(件|機能|点|ような)|そういった|こういった`)
 
 // maxDeicticTerms is how many content terms a sentence pointing back may
 // have and still be taken to say nothing of its own about what it asks for:
@@ -22,7 +23,8 @@ const maxDeicticTerms = 4
 const minAntecedentTerms = 3
 
 // takeAntecedents gives an ask that only points back ("Is that on the
-// roadmap?", "Please treat this as a formal feature request") the sentence
+// roadmap?", "Please treat this as a formal feature request", 「ご検討
+// よろしくお願いします」) the sentence
 // before it in the same message, when that sentence is no ask of its own:
 // it says what "that" is. The two form one ask of the pointing sentence's
 // kind, so its quote shows what is asked and its topic is found by what it
@@ -35,7 +37,7 @@ func (c *Classifier) takeAntecedents(sents []sentence) {
 		if !(k.Backlog() || k == voc.KindQuestion) || prev.msg != s.msg || prev.pred.Kind.Backlog() || prev.pred.Kind == k || prev.by == voc.ByHuman {
 			continue
 		}
-		if !deictic.MatchString(s.folded) || len(textnorm.Terms(s.text)) > maxDeicticTerms || len(textnorm.Terms(prev.text)) < minAntecedentTerms {
+		if !(deictic.MatchString(s.folded) || closingM.match(s.folded)) || len(textnorm.Terms(s.text)) > maxDeicticTerms || len(textnorm.Terms(prev.text)) < minAntecedentTerms {
 			continue
 		}
 		prev.pred = Prediction{Kind: k, Confidence: s.pred.Confidence,

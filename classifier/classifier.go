@@ -97,6 +97,7 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 				Reason: fmt.Sprintf("non-goal %q matched %s", id, describeMatch(phrase))}
 		}
 	}
+	verdict, verdictCue, verdictKnown := followUps(conv, sents)
 	c.takeAntecedents(sents)
 	joinElaboration(sents)
 	demoteMotivation(sents)
@@ -111,7 +112,11 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 		// I've logged it as a feature request") or as a fault ("a known
 		// issue") is that request or report.
 		if len(asks) == 1 {
-			if kind, cue := agentVerdict(conv); kind != "" {
+			kind, cue := verdict, verdictCue
+			if !verdictKnown {
+				kind, cue = agentVerdict(conv)
+			}
+			if kind != "" {
 				for i := range asks[0] {
 					asks[0][i].pred.Kind = kind
 					asks[0][i].pred.Reason += fmt.Sprintf("; support's reply calls it a %s (%q)", kind, cue)
@@ -154,9 +159,12 @@ func contentless(s string) bool {
 
 // Support's replies that classify the customer's ask for us.
 var (
-	agentFeature = regexp.MustCompile(`(?i)(feature request|logged (this|it|your)|(passed|shared|forwarded) (this|it|your \w+) (on )?(to|with) (the|our) (product|dev)|on (our|the) roadmap|(isn't|is not|aren't|are not|not) (currently |yet )?(possible|available|supported)|(don't|do not) (currently |yet )?(support|have|offer)|not (something|a feature) we|要望として|ご要望|開発チームに共有|今後の参考|現在.{0,20}(対応しておりません|対応していません|できません|ございません|提供しておりません))`)
-	agentBug     = regexp.MustCompile(`(?i)(known issue|a bug|engineering (team )?(is|are) (looking|investigating)|we('ve| have) (reproduced|identified)|fix (is|was|has been) (deployed|released|rolled out)|不具合|障害が発生|事象を確認|修正(版|いた|を行))`)
+	agentFeature = regexp.MustCompile(`(feature request|logged (this|it|your)|(i'?ll|i will|let me|shall i|should i|happy to) (log|add|file|raise|record|pass|note)\b|(i'?ve|i have|we'?ve|we have) (noted|logged|recorded|filed|raised|added|passed on) (the|your|this|it|a)\b|(add|log|record) (your|a) (vote|request)|(a )?request (we'?re|we are) tracking|製品チームに共有|(passed|shared|forwarded) (this|it|your \w+) (on )?(to|with) (the|our) (product|dev)|on (our|the) roadmap|(isn't|is not|aren't|are not|not) (currently |yet )?(possible|available|supported)|(don't|do not) (currently |yet )?(support|have|offer)|not (something|a feature) we|要望として|ご要望|開発チームに共有|今後の参考|現在.{0,20}(対応しておりません|対応していません|できません|ございません|提供しておりません))`)
+	agentBug     = regexp.MustCompile(`(known issue|a bug|engineering (team )?(is|are) (looking|investigating)|we('ve| have) (reproduced|identified)|fix (is|was|has been) (deployed|released|rolled out)|不具合|障害が発生|事象を確認|修正(版|いた|を行))`)
 )
+
+// The verdict cues, gated on the literals they need.
+var agentFeatureM, agentBugM = newMatcher(agentFeature), newMatcher(agentBug)
 
 // agentVerdict looks at the support staff's replies for a verdict on the
 // customer's ask. It only ever reclassifies the customer's own words.
@@ -166,11 +174,11 @@ func agentVerdict(conv voc.Conversation) (voc.Kind, string) {
 			continue
 		}
 		t := textnorm.Fold(textnorm.CleanMessage(m.Text))
-		if cue := agentBug.FindString(t); cue != "" {
-			return voc.KindBug, cue
+		if agentBugM.match(t) {
+			return voc.KindBug, agentBug.FindString(t)
 		}
-		if cue := agentFeature.FindString(t); cue != "" {
-			return voc.KindFeature, cue
+		if agentFeatureM.match(t) {
+			return voc.KindFeature, agentFeature.FindString(t)
 		}
 	}
 	return "", ""

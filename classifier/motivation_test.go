@@ -8,22 +8,28 @@ import (
 	"github.com/voc-dev/voc"
 )
 
-// kindModel labels a sentence bug when it holds one of bugWords, feature
-// when it holds one of featureWords, else other: a model whose every
-// decision the test knows.
-type kindModel struct{ bugWords, featureWords []string }
+// kindModel labels a sentence bug when it holds one of bugWords, else
+// feature when it holds one of featureWords, else question when it holds
+// one of questionWords, else other: a model whose every decision the test
+// knows.
+type kindModel struct{ bugWords, featureWords, questionWords []string }
 
 func (m kindModel) Predict(texts []string) []Prediction {
 	out := make([]Prediction, len(texts))
 	for i, t := range texts {
 		out[i] = Prediction{Kind: voc.KindOther, Confidence: 0.9, Reason: "test other"}
+		for _, w := range m.questionWords {
+			if strings.Contains(strings.ToLower(t), w) {
+				out[i] = Prediction{Kind: voc.KindQuestion, Confidence: 0.9, Reason: "test question"}
+			}
+		}
 		for _, w := range m.featureWords {
-			if strings.Contains(t, w) {
+			if strings.Contains(strings.ToLower(t), w) {
 				out[i] = Prediction{Kind: voc.KindFeature, Confidence: 0.9, Reason: "test feature"}
 			}
 		}
 		for _, w := range m.bugWords {
-			if strings.Contains(t, w) {
+			if strings.Contains(strings.ToLower(t), w) {
 				out[i] = Prediction{Kind: voc.KindBug, Confidence: 0.9, Reason: "test bug"}
 			}
 		}

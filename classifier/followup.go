@@ -1,0 +1,133 @@
+package classifier
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/voc-dev/voc"
+	"github.com/voc-dev/voc/internal/textnorm"
+)
+
+// assent matches a customer's reply that agrees to what support offered
+// ("please do", "yes please", 「お願いします」) or points back at it.
+var assent = regexp.MustCompile(`^\W*(yes|yeah|yep|ok|okay|sure|please( do)?|great|perfect|thanks|thank you)\b|^\W*(はい|ぜひ|お願いします|お願いいたします|よろしくお願い)`)
+
+var assentM = newMatcher(assent)
+
+// maxAssentTerms is how many content terms a follow-up may have and still
+// be only an answer to support, not an ask of its own.
+const maxAssentTerms = 4
+
+// closing matches a request that asks for nothing but consideration of
+// what was asked before ("please consider it", 「ご検討よろしくお願いします」).
+var closing = regexp.MustCompile(`(please )?(consider|look into) (it|this|that)|ご検討|ご一考|検討(して|いただ|お願い)`)
+
+var closingM = newMatcher(closing)
+
+// maxClosingTerms is how many content terms such a request may have: one,
+// for the lone kanji of politeness (幸いです, お願い).
+const maxClosingTerms = 1
+
+// followUps reads a conversation for the replies that are not asks of
+// their own. A capability question that support's reply calls a gap
+// ("not yet, I'll log a request") or a fault ("a known issue") is that
+// request or report. A short reply to support that agrees or points back
+// ("please do!", "yes please, I'd use it every day", "I need this for a
+// meeting at 11") answers support, and a request for consideration with
+// nothing of its own (「ご検討よろしくお願いします」) right after an ask
+// closes that ask: both become other, saying so. (After a sentence that is
+// no ask, such a request asks to consider that sentence: takeAntecedents
+// makes the two one ask.) Without this, the question was lost
+// and "Please do." became a topic of its own.
+//
+// It returns support's verdict when it read it (known), for the caller
+// not to read the replies twice.
+func followUps(conv voc.Conversation, sents []sentence) (kind voc.Kind, cue string, known bool) {
+	at := -1 // support's first reply
+	for i, m := range conv.Messages {
+		if m.Role == voc.RoleAgent {
+			at = i
+			break
+		}
+	}
+	if at >= 0 && questionFirst(sents) {
+		// Read support's replies (costly: they are cleaned and searched)
+		// only when a question came before any ask.
+		var vat int
+		kind, cue, vat = agentVerdictAt(conv)
+		known = true
+		if kind != "" {
+			asked, q := false, -1
+			for i, s := range sents {
+				if s.msg > vat {
+					break
+				}
+				switch {
+				case s.pred.Kind.Backlog():
+					asked = true
+				case s.pred.Kind == voc.KindQuestion && s.by != voc.ByHuman:
+					q = i
+				}
+			}
+			if !asked && q >= 0 {
+				s := &sents[q]
+				s.pred.Kind = kind
+				s.pred.Reason += fmt.Sprintf("; support's reply calls it a %s (%q)", kind, cue)
+			}
+		}
+	}
+	for i := range sents {
+		s := &sents[i]
+		if !s.pred.Kind.Backlog() || s.by == voc.ByHuman || s.ng != "" {
+			continue
+		}
+		replies := at >= 0 && s.msg > at && (assentM.match(s.folded) || deictic.MatchString(s.folded))
+		closes := i > 0 && sents[i-1].msg == s.msg && sents[i-1].pred.Kind.Backlog() && closingM.match(s.folded)
+		if !replies && !closes {
+			continue
+		}
+		terms := len(textnorm.Terms(s.text))
+		switch {
+		case replies && terms <= maxAssentTerms:
+			s.pred.Reason = fmt.Sprintf("answers support, not a new ask; %s", s.pred.Reason)
+			s.pred.Kind = voc.KindOther
+		case closes && terms <= maxClosingTerms:
+			s.pred.Reason = fmt.Sprintf("asks to consider the ask before it, not a new ask; %s", s.pred.Reason)
+			s.pred.Kind = voc.KindOther
+		}
+	}
+	return kind, cue, known
+}
+
+// questionFirst reports whether the customer asked a question before any
+// backlog ask.
+func questionFirst(sents []sentence) bool {
+	for _, s := range sents {
+		switch {
+		case s.pred.Kind.Backlog():
+			return false
+		case s.pred.Kind == voc.KindQuestion:
+			return true
+		}
+	}
+	return false
+}
+
+// agentVerdictAt is agentVerdict with the index of the message that holds
+// the verdict; at is -1 when support never replied, and kind is empty
+// when its replies hold no verdict (then at is its first reply).
+func agentVerdictAt(conv voc.Conversation) (kind voc.Kind, cue string, at int) {
+	at = -1
+	for i, m := range conv.Messages {
+		if m.Role != voc.RoleAgent {
+			continue
+		}
+		if at < 0 {
+			at = i
+		}
+		if k, c := agentVerdict(voc.Conversation{Messages: []voc.Message{m}}); k != "" {
+			return k, c, i
+		}
+	}
+	return "", "", at
+}
