@@ -81,7 +81,8 @@ func unwrap(s string) string {
 		t := strings.TrimRight(l, " \t")
 		next := strings.TrimSpace(lines[i+1])
 		r, _ := utf8.DecodeLastRuneInString(t)
-		if utf8.RuneCountInString(t) >= wrapWidth && next != "" && !strings.ContainsRune(".!?。！？:：", r) && !isListItem(next) {
+		ended := strings.ContainsRune(".!?。！？:：", r) && !endsWithAbbrev(t) // "e.g." at a line's end goes on
+		if utf8.RuneCountInString(t) >= wrapWidth && next != "" && !ended && !isListItem(next) {
 			if !IsCJK(r) {
 				b.WriteByte(' ')
 			}

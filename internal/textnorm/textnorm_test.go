@@ -28,8 +28,10 @@ func TestSentences(t *testing.T) {
 }
 
 func TestSentencesUnwrap(t *testing.T) {
-	in := "Our program managers need to see the tasks on a timeline, with bars from\nstart date to due date. They also need dependencies.\n- first point\nshort line\nnext"
-	want := []string{"Our program managers need to see the tasks on a timeline, with bars from start date to due date.", "They also need dependencies.", "- first point", "short line", "next"}
+	in := "Our program managers need to see the tasks on a timeline, with bars from\nstart date to due date. They also need dependencies.\n- first point\nshort line\nnext\n" +
+		"Harbor Lights runs a food pantry with rotating shifts. We'd love recurring tasks, e.g.\n\"Saturday setup\" every week."
+	want := []string{"Our program managers need to see the tasks on a timeline, with bars from start date to due date.", "They also need dependencies.", "- first point", "short line", "next",
+		"Harbor Lights runs a food pantry with rotating shifts.", "We'd love recurring tasks, e.g. \"Saturday setup\" every week."}
 	if got := Sentences(in); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Sentences = %q\nwant %q", got, want)
 	}
