@@ -10,7 +10,7 @@ import (
 // topicShift matches the opening of a sentence that starts a new ask
 // ("Also, …", "Separately: …", 「別件ですが」) rather than going on with
 // the one before it.
-var topicShift = regexp.MustCompile(`^\W*(also|another|separately|one more|unrelated|on (a|an) (other|another|separate|different) (note|topic)|by the way|btw|p\.?s\.?|and (one|another) (more )?thing|while i'?m (here|at it)|また|あと|ついでに|別件|それから|もう一(つ|点)|他に|ほかに)\b?`)
+var topicShift = regexp.MustCompile(`^\W*(also|another|separately|one more|unrelated|on (a|an) (other|another|separate|different) (note|topic)|by the way|btw|p\.?s\.?|and (one|another) (more )?thing|while i'?m (here|at it)|また|あと(、|,|は|もう|一つ)|ついでに|別件|それから|もう一(つ|点)|他に|ほかに)`)
 
 var topicShiftM = newMatcher(topicShift)
 
