@@ -436,7 +436,9 @@ func majority(m map[string]int) string {
 // asks closest to the centroid are the candidates (discounted when they
 // have fewer than four content terms: a bare "yes please" or "any update?"
 // names nothing); each is split into sentences, and the sentence closest
-// to the centroid wins, long ones discounted, the shortest on ties. It is
+// to the centroid wins, long ones discounted (by the square root of how
+// much they overflow the title: more would prefer a short aside to the
+// long sentence that names the ask), the shortest on ties. It is
 // then trimmed to a readable length and starts with a capital.
 func title(asks []Ask, cl *cluster, fams map[string]*clusterer) string {
 	type cand struct {
@@ -508,7 +510,7 @@ func title(asks []Ask, cl *cluster, fams map[string]*clusterer) string {
 			}
 			n := utf8.RuneCountInString(sen)
 			if n > titleLength {
-				sim *= float64(titleLength) / float64(n)
+				sim *= math.Sqrt(float64(titleLength) / float64(n))
 			}
 			if sim > bestSim+1e-9 || (sim > bestSim-1e-9 && n < bestLen) {
 				best, bestSim, bestLen = sen, sim, n
