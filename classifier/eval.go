@@ -193,16 +193,60 @@ func crossValidate(ds *Dataset, k int, seed int64, train func(*Dataset) []*Linea
 }
 
 // PerGroup runs fn on each group's examples and averages the groups'
-// macro-F1 (the NLBSE protocol: one model per repository).
+// macro-F1 and accuracy (the NLBSE protocol: one model per repository).
+// Each class's precision, recall and F1 are the mean over the groups that
+// have the class, its support their sum; the confusion matrix is the sum of
+// the groups' over the union of their labels.
 func PerGroup(ds *Dataset, fn func(*Dataset) *Report) *Report {
 	out := &Report{Groups: map[string]*Report{}, Classes: map[string]ClassScore{}}
 	groups := ds.Groups()
+	seen, all := map[string]int{}, map[string]bool{}
 	for _, g := range groups {
 		r := fn(ds.Filter(g))
+		for _, l := range r.Labels {
+			all[l] = true
+		}
 		out.Groups[g] = r
 		out.MacroF1 += r.MacroF1 / float64(len(groups))
 		out.Accuracy += r.Accuracy / float64(len(groups))
 		out.N += r.N
+		for c, cs := range r.Classes {
+			sum := out.Classes[c]
+			sum.Precision += cs.Precision
+			sum.Recall += cs.Recall
+			sum.F1 += cs.F1
+			sum.Support += cs.Support
+			out.Classes[c] = sum
+			seen[c]++
+			all[c] = true
+		}
+	}
+	for c, cs := range out.Classes {
+		n := float64(seen[c])
+		cs.Precision, cs.Recall, cs.F1 = cs.Precision/n, cs.Recall/n, cs.F1/n
+		out.Classes[c] = cs
+	}
+	for c := range all {
+		out.Labels = append(out.Labels, c)
+	}
+	sort.Strings(out.Labels)
+	at := map[string]int{}
+	for i, l := range out.Labels {
+		at[l] = i
+	}
+	out.Confusion = make([][]int, len(out.Labels))
+	for i := range out.Confusion {
+		out.Confusion[i] = make([]int, len(out.Labels))
+	}
+	for _, g := range groups {
+		r := out.Groups[g]
+		for i, row := range r.Confusion {
+			for j, v := range row {
+				if i < len(r.Labels) && j < len(r.Labels) {
+					out.Confusion[at[r.Labels[i]]][at[r.Labels[j]]] += v
+				}
+			}
+		}
 	}
 	return out
 }

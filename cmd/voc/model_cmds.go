@@ -209,6 +209,7 @@ func printReport(w io.Writer, rep *classifier.Report, indent string) {
 			fmt.Fprintf(w, "%sgroup %s:\n", indent, g)
 			printReport(w, rep.Groups[g], indent+"  ")
 		}
+		fmt.Fprintf(w, "%sall %d groups (macro-F1, accuracy and each class's scores are means over the groups; the confusion is their sum):\n", indent, len(rep.Groups))
 		if len(rep.Labels) == 0 {
 			fmt.Fprintf(w, "%smean macro-F1 over %d groups: %.3f, mean accuracy %.3f\n", indent, len(rep.Groups), rep.MacroF1, rep.Accuracy)
 			return

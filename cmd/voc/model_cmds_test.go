@@ -119,3 +119,52 @@ func TestLabelOverridesAndTrainsFromStore(t *testing.T) {
 		t.Fatalf("label: %d %s %s", code, out, errs)
 	}
 }
+
+// TestEvalPerGroupReportsClasses checks the NLBSE protocol's JSON: with a
+// group column, "classes" still holds each class's scores (means over the
+// groups), beside the per-group reports.
+func TestEvalPerGroupReportsClasses(t *testing.T) {
+	dir := t.TempDir()
+	ds, err := classifier.ReadDatasetFile(filepath.Join("..", "..", "testdata", "corpus", "train.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Write([]string{"id", "text", "label", "group"})
+	for i, e := range ds.Examples {
+		if i >= 600 {
+			break
+		}
+		w.Write([]string{e.ID, e.Text, strings.Join(e.Labels, "|"), []string{"repo/a", "repo/b"}[i%2]})
+	}
+	w.Flush()
+	file := filepath.Join(dir, "grouped.csv")
+	os.WriteFile(file, []byte(b.String()), 0o644)
+	code, out, errs := runVoc(t, "eval", "--data", file, "--cv", "3", "--format", "json")
+	if code != 0 {
+		t.Fatalf("eval: %d %s", code, errs)
+	}
+	var rep struct {
+		MacroF1 float64                       `json:"macro_f1"`
+		Classes map[string]map[string]float64 `json:"classes"`
+		Groups  map[string]struct {
+			MacroF1 float64                       `json:"macro_f1"`
+			Classes map[string]map[string]float64 `json:"classes"`
+		} `json:"groups"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	a, bb := rep.Groups["repo/a"], rep.Groups["repo/b"]
+	if len(rep.Groups) != 2 || len(rep.Classes) == 0 {
+		t.Fatalf("groups %d, classes %v", len(rep.Groups), rep.Classes)
+	}
+	want := (a.Classes["feature"]["recall"] + bb.Classes["feature"]["recall"]) / 2
+	if got := rep.Classes["feature"]["recall"]; got != want || got == 0 {
+		t.Errorf("feature recall %v, want the groups' mean %v", got, want)
+	}
+	if d := rep.MacroF1 - (a.MacroF1+bb.MacroF1)/2; d > 1e-9 || d < -1e-9 {
+		t.Errorf("macro-F1 %v is not the groups' mean", rep.MacroF1)
+	}
+}
