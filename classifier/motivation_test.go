@@ -47,7 +47,7 @@ func classifyMessages(cl *Classifier, id string, msgs ...string) []voc.Item {
 }
 
 func TestMotivationBesideARequestIsNotABug(t *testing.T) {
-	m := kindModel{bugWords: []string{"can't", "error", "できません", "止まって"}, featureWords: []string{"add", "ほしい"}}
+	m := kindModel{bugWords: []string{"can't", "error", "fails", "できません", "止まって"}, featureWords: []string{"add", "ほしい"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
 	cases := []struct {
 		name string
@@ -62,6 +62,8 @@ func TestMotivationBesideARequestIsNotABug(t *testing.T) {
 			[]voc.Kind{voc.KindFeature}},
 		{"Japanese: the field has no signal", []string{"現場では電波が入らず、アプリが読み込み中のまま止まってしまいます。オフラインでも使えるようにしてほしいです。"},
 			[]voc.Kind{voc.KindFeature}},
+		{"coping with a stated failure is a workaround for a bug", []string{"The sync fails every night, so we fix the dates manually. Please add an Excel export."},
+			[]voc.Kind{voc.KindBug, voc.KindFeature}},
 		{"a real fault beside a request stays a bug", []string{"The CSV export can't finish, it stops with an error. Please also add an Excel export."},
 			[]voc.Kind{voc.KindBug, voc.KindFeature}},
 		{"coping by hand with no request is a fault report", []string{"Sync can't keep up, so we fix the dates by hand every morning."},
