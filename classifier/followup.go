@@ -76,24 +76,34 @@ func followUps(conv voc.Conversation, sents []sentence) (kind voc.Kind, cue stri
 			}
 		}
 	}
+	asked := false // an ask stands before this sentence
 	for i := range sents {
 		s := &sents[i]
-		if !s.pred.Kind.Backlog() || s.by == voc.ByHuman || s.ng != "" {
+		if !s.pred.Kind.Backlog() {
+			continue
+		}
+		if s.by == voc.ByHuman || s.ng != "" {
+			asked = true
 			continue
 		}
 		replies := at >= 0 && s.msg > at && (assentM.match(s.folded) || deictic.MatchString(s.folded))
 		closes := i > 0 && sents[i-1].msg == s.msg && sents[i-1].pred.Kind.Backlog() && closingM.match(s.folded)
 		if !replies && !closes {
+			asked = true
 			continue
 		}
 		terms := len(textnorm.Terms(s.text))
 		switch {
-		case replies && terms <= maxAssentTerms:
+		// A reply that says something ("ok, now it crashes") is a new
+		// ask unless an ask stands before it for it to be about.
+		case replies && (terms == 0 || asked && terms <= maxAssentTerms):
 			s.pred.Reason = fmt.Sprintf("answers support, not a new ask; %s", s.pred.Reason)
 			s.pred.Kind = voc.KindOther
 		case closes && terms <= maxClosingTerms:
 			s.pred.Reason = fmt.Sprintf("asks to consider the ask before it, not a new ask; %s", s.pred.Reason)
 			s.pred.Kind = voc.KindOther
+		default:
+			asked = true
 		}
 	}
 	return kind, cue, known

@@ -46,6 +46,11 @@ func TestFollowUpsAreNotNewAsks(t *testing.T) {
 			agent("Sorry! We are on it."),
 			cust("I need this for a meeting at 11")},
 			[]want{{voc.KindBug, "crashes when I attach a photo"}}},
+		{"a fault reported in a reply, with no ask before it, is a new report", []msg{
+			cust("How do I attach a photo to a task?"),
+			agent("Tap the paperclip icon on the task."),
+			cust("ok, now the app crashes when I tap it")},
+			[]want{{voc.KindBug, "crashes"}}},
 		{"a new ask after the answer is its own", []msg{
 			cust("The app crashes when I attach a photo."),
 			agent("Sorry! We are on it."),
