@@ -1,7 +1,6 @@
 package classifier
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/voc-dev/voc"
@@ -17,71 +16,58 @@ func TestFollowUpsAreNotNewAsks(t *testing.T) {
 	}
 	cust := func(s string) msg { return msg{voc.RoleCustomer, s} }
 	agent := func(s string) msg { return msg{voc.RoleAgent, s} }
-	type want struct {
-		kind  voc.Kind
-		quote string
-	}
 	cases := []struct {
 		name string
 		msgs []msg
-		want []want
+		want []wantItem
 	}{
 		{"the question support calls a gap is the request", []msg{
 			cust("Hi, is there a way to move many tasks at once?"),
 			agent("Not yet, sorry. I'll log a request for bulk move."),
 			cust("please do!")},
-			[]want{{voc.KindFeature, "is there a way to move many tasks at once?"}}},
+			[]wantItem{{voc.KindFeature, "is there a way to move many tasks at once?"}}},
 		{"a vote offered and taken", []msg{
 			cust("Is there a dark mode? I couldn't find it."),
 			agent("There isn't one yet! Would you like me to add your vote to the request?"),
 			cust("yes please, I'd use it every day")},
-			[]want{{voc.KindFeature, "Is there a dark mode?"}}},
+			[]wantItem{{voc.KindFeature, "Is there a dark mode?"}}},
 		{"an answered how-to stays a question", []msg{
 			cust("Can I export a timesheet?"),
 			agent("Yes: Reports > Timesheet > Export."),
 			cust("Thanks, that worked.")},
-			[]want{{voc.KindQuestion, "Can I export a timesheet?"}}},
+			[]wantItem{{voc.KindQuestion, "Can I export a timesheet?"}}},
 		{"urgency about a reported bug is that bug", []msg{
 			cust("The app crashes when I attach a photo."),
 			agent("Sorry! We are on it."),
 			cust("I need this for a meeting at 11")},
-			[]want{{voc.KindBug, "crashes when I attach a photo"}}},
+			[]wantItem{{voc.KindBug, "crashes when I attach a photo"}}},
 		{"a fault reported in a reply, with no ask before it, is a new report", []msg{
 			cust("How do I attach a photo to a task?"),
 			agent("Tap the paperclip icon on the task."),
 			cust("ok, now the app crashes when I tap it")},
-			[]want{{voc.KindBug, "crashes"}}},
+			[]wantItem{{voc.KindBug, "crashes"}}},
 		{"a new ask after the answer is its own", []msg{
 			cust("The app crashes when I attach a photo."),
 			agent("Sorry! We are on it."),
 			cust("Separately, could you add an Excel export for the weekly timesheet report with the formatting kept?")},
-			[]want{{voc.KindBug, "crashes"}, {voc.KindFeature, "Excel export"}}},
+			[]wantItem{{voc.KindBug, "crashes"}, {voc.KindFeature, "Excel export"}}},
 		{"Japanese", []msg{
 			cust("複数のタスクを一括で移動する方法はありますか？"),
 			agent("現在は対応しておりません。ご要望は製品チームに共有いたします。"),
 			cust("ぜひお願いします。")},
-			[]want{{voc.KindFeature, "一括で移動する方法はありますか？"}}},
+			[]wantItem{{voc.KindFeature, "一括で移動する方法はありますか？"}}},
 		{"a request for consideration closes the ask just made", []msg{
 			cust("Please add a dark theme for the boards. Please consider it.")},
-			[]want{{voc.KindFeature, "Please add a dark theme for the boards."}}},
+			[]wantItem{{voc.KindFeature, "Please add a dark theme for the boards."}}},
 		{"a request for consideration asks to consider what was just said", []msg{
 			cust("オフラインで入力して後で同期できるモードがあれば現場で使いやすくなると思います。ご検討よろしくお願いします。")},
-			[]want{{voc.KindFeature, "使いやすくなると思います。 ご検討よろしくお願いします。"}}},
+			[]wantItem{{voc.KindFeature, "使いやすくなると思います。 ご検討よろしくお願いします。"}}},
 	}
 	for _, c := range cases {
 		conv := voc.Conversation{Source: "test", ExternalID: c.name}
 		for _, m := range c.msgs {
 			conv.Messages = append(conv.Messages, voc.Message{Role: m.role, Text: m.text})
 		}
-		items := cl.Classify(conv)
-		if len(items) != len(c.want) {
-			t.Errorf("%s: %d items %+v, want %d", c.name, len(items), items, len(c.want))
-			continue
-		}
-		for i, w := range c.want {
-			if it := items[i]; it.Kind != w.kind || !strings.Contains(it.Quote, w.quote) {
-				t.Errorf("%s: item %d is %s %q, want %s holding %q", c.name, i, it.Kind, it.Quote, w.kind, w.quote)
-			}
-		}
+		checkItems(t, c.name, cl.Classify(conv), c.want)
 	}
 }

@@ -37,6 +37,29 @@ func (m kindModel) Predict(texts []string) []Prediction {
 	return out
 }
 
+// wantItem is an item a rule test expects: its kind and a part of its
+// quote.
+type wantItem struct {
+	kind  voc.Kind
+	quote string
+}
+
+// checkItems reports, for the case named, where items differ from want;
+// it returns false when their numbers differ.
+func checkItems(t *testing.T, name string, items []voc.Item, want []wantItem) bool {
+	t.Helper()
+	if len(items) != len(want) {
+		t.Errorf("%s: %d items %+v, want %d", name, len(items), items, len(want))
+		return false
+	}
+	for i, w := range want {
+		if it := items[i]; it.Kind != w.kind || !strings.Contains(it.Quote, w.quote) {
+			t.Errorf("%s: item %d is %s %q, want %s holding %q", name, i, it.Kind, it.Quote, w.kind, w.quote)
+		}
+	}
+	return true
+}
+
 // classifyMessages classifies a conversation of the customer's messages.
 func classifyMessages(cl *Classifier, id string, msgs ...string) []voc.Item {
 	conv := voc.Conversation{Source: "test", ExternalID: id}
