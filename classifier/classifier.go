@@ -258,7 +258,15 @@ func (c *Classifier) item(conv voc.Conversation, seq int, ask []sentence, lang s
 	if it.Kind == voc.KindFeature || it.Kind == voc.KindOutOfScope {
 		it.Fault = voc.FaultNone // a request is not a complaint
 	}
-	if it.Kind == voc.KindBug && it.Fault == voc.FaultCustomer && it.DecidedBy != voc.ByHuman {
+	if cue := serviceComplaint(all); it.Kind == voc.KindBug && it.DecidedBy != voc.ByHuman && cue != "" {
+		// Money taken or the service down: a complaint for billing or
+		// the incident channel, whose fault the faults report counts.
+		it.Kind = voc.KindOther
+		it.Reason += fmt.Sprintf("; a complaint for support, not the backlog (%s)", cue)
+		if it.Fault = faultOf(voc.KindOther, all); it.Fault == voc.FaultNone {
+			it.Fault = voc.FaultUnclear // a complaint, whose fault its words do not say
+		}
+	} else if it.Kind == voc.KindBug && it.Fault == voc.FaultCustomer && it.DecidedBy != voc.ByHuman {
 		// No fix is owed for the customer's own slip ("I forgot my
 		// password"): a complaint to recover from, not a bug report.
 		it.Kind = voc.KindOther
