@@ -18,6 +18,26 @@ var deictic = regexp.MustCompile(`\b(this|that|it|these|those|if not)\b|なけ�
 // "Please log it for Brightwater" names only who asks.
 const maxDeicticTerms = 4
 
+// urgency matches a sentence that says how much something matters ("I
+// need this for a meeting at 11", "this is a big problem", 「至急」).
+var urgency = regexp.MustCompile(`\b(i|we) (really )?(need|needed) (this|it|that|those|them)\b|\b(this|it|that)('s| is) (a )?(big|huge|real|serious|major) (problem|issue|deal)\b|\burgent|\basap\b|\bblock(ing|er)\b|至急|急ぎ|今日中|困っています`)
+
+var urgencyM = newMatcher(urgency)
+
+// bugBeforeIn returns the index of the last backlog ask before sents[i] in
+// the same message when it is a bug report, else -1.
+func bugBeforeIn(sents []sentence, i int) int {
+	for j := i - 1; j >= 0 && sents[j].msg == sents[i].msg; j-- {
+		if sents[j].pred.Kind.Backlog() {
+			if sents[j].pred.Kind == voc.KindBug {
+				return j
+			}
+			return -1
+		}
+	}
+	return -1
+}
+
 // minAntecedentTerms is how many content terms the sentence before needs
 // to say what is pointed at: "Screenshots attached." or "5.12.0." does not.
 const minAntecedentTerms = 3
@@ -34,6 +54,14 @@ func (c *Classifier) takeAntecedents(sents []sentence) {
 	for i := 1; i < len(sents); i++ {
 		s, prev := &sents[i], &sents[i-1]
 		k := s.pred.Kind
+		if b := bugBeforeIn(sents, i); k == voc.KindFeature && b >= 0 && s.by != voc.ByHuman &&
+			urgencyM.match(s.folded) && len(textnorm.Terms(s.text)) <= maxDeicticTerms {
+			// "I need this for a meeting at 11" after a fault report:
+			// the need is for the fix, part of that report.
+			s.pred = Prediction{Kind: voc.KindBug, Confidence: sents[b].pred.Confidence,
+				Reason: fmt.Sprintf("says how much the fault before it matters (%q), not a new ask; %s", urgency.FindString(s.folded), s.pred.Reason)}
+			continue
+		}
 		if !(k.Backlog() || k == voc.KindQuestion) || prev.msg != s.msg || prev.pred.Kind.Backlog() || prev.pred.Kind == k || prev.by == voc.ByHuman {
 			continue
 		}

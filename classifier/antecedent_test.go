@@ -42,3 +42,25 @@ func TestPointingBackTakesTheSentenceBefore(t *testing.T) {
 		}
 	}
 }
+
+func TestUrgencyAfterAFaultIsPartOfIt(t *testing.T) {
+	m := kindModel{bugWords: []string{"crashes"}, featureWords: []string{"need", "request", "please"}}
+	cl := New(m, nil, redactFunc(func(s string) string { return s }))
+	cases := []struct {
+		name string
+		msgs []string
+		want []wantItem
+	}{
+		{"a need for the fix", []string{"The app crashes when I attach a photo. I need this for a meeting at 11."},
+			[]wantItem{{voc.KindBug, "crashes when I attach a photo. I need this for a meeting at 11."}}},
+		{"how much it matters", []string{"Since yesterday the app crashes on every photo. This is a big problem, we need those photos."},
+			[]wantItem{{voc.KindBug, "This is a big problem"}}},
+		{"an explicit request stays one", []string{"The app crashes on upload. Please treat this as a formal feature request for offline mode."},
+			[]wantItem{{voc.KindBug, "crashes"}, {voc.KindFeature, "formal feature request"}}},
+		{"no fault before it: a need is a request", []string{"Our team plans every launch in spreadsheets. We need this for the launch calendar."},
+			[]wantItem{{voc.KindFeature, "We need this"}}},
+	}
+	for _, c := range cases {
+		checkItems(t, c.name, classifyMessages(cl, c.name, c.msgs...), c.want)
+	}
+}

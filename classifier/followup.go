@@ -43,9 +43,9 @@ const maxClosingTerms = 1
 // It returns support's verdict when it read it (known), for the caller
 // not to read the replies twice.
 func followUps(conv voc.Conversation, sents []sentence) (kind voc.Kind, cue string, known bool) {
-	at := -1 // support's first reply
+	at := -1 // support's first reply, by a person or a bot
 	for i, m := range conv.Messages {
-		if m.Role == voc.RoleAgent {
+		if m.Role == voc.RoleAgent || m.Role == voc.RoleBot {
 			at = i
 			break
 		}

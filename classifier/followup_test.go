@@ -46,6 +46,11 @@ func TestFollowUpsAreNotNewAsks(t *testing.T) {
 			agent("Tap the paperclip icon on the task."),
 			cust("ok, now the app crashes when I tap it")},
 			[]wantItem{{voc.KindBug, "crashes"}}},
+		{"a reply to support's bot", []msg{
+			cust("The CSV export crashes every time."),
+			{voc.RoleBot, "We're looking into slow exports. Want to talk to the team?"},
+			cust("yes. I need this for a partner meeting at 11")},
+			[]wantItem{{voc.KindBug, "crashes"}}},
 		{"a new ask after the answer is its own", []msg{
 			cust("The app crashes when I attach a photo."),
 			agent("Sorry! We are on it."),
