@@ -1,0 +1,29 @@
+package classifier
+
+import (
+	"testing"
+
+	"github.com/voc-dev/voc"
+)
+
+func TestBaselineCues(t *testing.T) {
+	b := NewBaseline()
+	cases := []struct {
+		text string
+		want voc.Kind
+	}{
+		{"would be fun to have emoji reactions on comments", voc.KindFeature},
+		{"It'd be nice to pin a comment.", voc.KindFeature},
+		{"Please add a dark theme.", voc.KindFeature},
+		{"The app crashes every time I attach a photo.", voc.KindBug},
+		{"How do I export my timesheet?", voc.KindQuestion},
+		{"ダークモードがほしいです。", voc.KindFeature},
+		{"CSV出力でエラーが出ます。", voc.KindBug},
+		{"Thanks, that fixed it!", voc.KindOther},
+	}
+	for _, c := range cases {
+		if got := b.Predict([]string{c.text})[0]; got.Kind != c.want {
+			t.Errorf("%q: %s (%s), want %s", c.text, got.Kind, got.Reason, c.want)
+		}
+	}
+}
