@@ -44,7 +44,7 @@ var cueLists = map[voc.Kind]map[float64][]string{
 		3: {`feature request`, `would (be )?(love|like) (to|a|an|the|it|if)`, `it would be (great|nice|helpful|useful|awesome)`, `would be (great|nice|helpful|useful|awesome)`,
 			`please (add|support|consider|build|make|allow|let)`, `(can|could) you (add|build|support|make|consider)`, `any plans? (to|for)`, `on (your|the) roadmap`,
 			`(we|i) (need|needs|want|wish)`, `wish (there|it|we|you)`, `is there any chance`, `add (support for|an? option|the ability)`, `ability to`,
-			`(would|could) really (use|help)`, `support for`, `suggestion`, `request(ing)?`, `missing feature`, `we'?d love`, `i'?d love`, `must[- ]have`,
+			`(would|could) really (use|help)`, `support for`, `suggestion`, `request(ing)?`, `missing feature`, `we'?d love`, `i'?d love`, `must-have`, `(a|is|it'?s) must have`,
 			`any chance (of|to|for)`, `would it be possible to`, `would be (brilliant|huge|ideal|amazing|fantastic|a game[- ]changer|wonderful|lovely)`,
 			`yes,? please`, `please (do|log it|count us)`, `count us in`, `\+1`, `me too`, `(we|i)('d| would) use (it|that|this)`, `any (news|update) on`,
 			`still no`, `(something|anything) you('re| are) (working on|building|planning)`, `(is|are) (it|that|this|they) planned`, `planned\?`,

@@ -20,6 +20,8 @@ func TestBaselineCues(t *testing.T) {
 		{"ダークモードがほしいです。", voc.KindFeature},
 		{"CSV出力でエラーが出ます。", voc.KindBug},
 		{"Thanks, that fixed it!", voc.KindOther},
+		{"SSO is a must-have for us.", voc.KindFeature},
+		{"Recurring tasks are a must have.", voc.KindFeature},
 	}
 	for _, c := range cases {
 		if got := b.Predict([]string{c.text})[0]; got.Kind != c.want {
