@@ -22,6 +22,7 @@ func TestBaselineCues(t *testing.T) {
 		{"Thanks, that fixed it!", voc.KindOther},
 		{"SSO is a must-have for us.", voc.KindFeature},
 		{"Recurring tasks are a must have.", voc.KindFeature},
+		{"Could you please confirm whether SCIM provisioning is planned, and if so when?", voc.KindFeature},
 	}
 	for _, c := range cases {
 		if got := b.Predict([]string{c.text})[0]; got.Kind != c.want {
