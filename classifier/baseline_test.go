@@ -18,6 +18,7 @@ func TestBaselineCues(t *testing.T) {
 		{"The app crashes every time I attach a photo.", voc.KindBug},
 		{"How do I export my timesheet?", voc.KindQuestion},
 		{"ダークモードがほしいです。", voc.KindFeature},
+		{"ユーザーを削除したら自動で反映されるようにできますでしょうか。", voc.KindFeature},
 		{"CSV出力でエラーが出ます。", voc.KindBug},
 		{"Thanks, that fixed it!", voc.KindOther},
 		{"SSO is a must-have for us.", voc.KindFeature},
