@@ -60,6 +60,7 @@ func (c *Classifier) takeAntecedents(sents []sentence) {
 			// the need is for the fix, part of that report.
 			s.pred = Prediction{Kind: voc.KindBug, Confidence: sents[b].pred.Confidence,
 				Reason: fmt.Sprintf("says how much the fault before it matters (%q), not a new ask; %s", urgency.FindString(s.folded), s.pred.Reason)}
+			s.by = voc.ByRule
 			continue
 		}
 		if !(k.Backlog() || k == voc.KindQuestion) || prev.msg != s.msg || prev.pred.Kind.Backlog() || prev.pred.Kind == k || prev.by == voc.ByHuman {

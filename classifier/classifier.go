@@ -261,7 +261,7 @@ func (c *Classifier) item(conv voc.Conversation, seq int, ask []sentence, lang s
 	if cue := serviceComplaint(all); it.Kind == voc.KindBug && it.DecidedBy != voc.ByHuman && cue != "" {
 		// Money taken or the service down: a complaint for billing or
 		// the incident channel, whose fault the faults report counts.
-		it.Kind = voc.KindOther
+		it.Kind, it.DecidedBy = voc.KindOther, voc.ByRule
 		it.Reason += fmt.Sprintf("; a complaint for support, not the backlog (%s)", cue)
 		if it.Fault = faultOf(voc.KindOther, all); it.Fault == voc.FaultNone {
 			it.Fault = voc.FaultUnclear // a complaint, whose fault its words do not say
@@ -269,7 +269,7 @@ func (c *Classifier) item(conv voc.Conversation, seq int, ask []sentence, lang s
 	} else if it.Kind == voc.KindBug && it.Fault == voc.FaultCustomer && it.DecidedBy != voc.ByHuman {
 		// No fix is owed for the customer's own slip ("I forgot my
 		// password"): a complaint to recover from, not a bug report.
-		it.Kind = voc.KindOther
+		it.Kind, it.DecidedBy = voc.KindOther, voc.ByRule
 		it.Reason += fmt.Sprintf("; the customer's own doing (%q): a complaint, not a bug report", strings.TrimSpace(customerFault.FindString(all)))
 	}
 	area, kw := c.rules.Area(all)

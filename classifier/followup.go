@@ -71,7 +71,7 @@ func followUps(conv voc.Conversation, sents []sentence) (kind voc.Kind, cue stri
 			}
 			if !asked && q >= 0 {
 				s := &sents[q]
-				s.pred.Kind = kind
+				s.pred.Kind, s.by = kind, voc.ByRule
 				s.pred.Reason += fmt.Sprintf("; support's reply calls it a %s (%q)", kind, cue)
 			}
 		}
@@ -98,10 +98,10 @@ func followUps(conv voc.Conversation, sents []sentence) (kind voc.Kind, cue stri
 		// ask unless an ask stands before it for it to be about.
 		case replies && (terms == 0 || asked && terms <= maxAssentTerms):
 			s.pred.Reason = fmt.Sprintf("answers support, not a new ask; %s", s.pred.Reason)
-			s.pred.Kind = voc.KindOther
+			s.pred.Kind, s.by = voc.KindOther, voc.ByRule
 		case closes && terms <= maxClosingTerms:
 			s.pred.Reason = fmt.Sprintf("asks to consider the ask before it, not a new ask; %s", s.pred.Reason)
-			s.pred.Kind = voc.KindOther
+			s.pred.Kind, s.by = voc.KindOther, voc.ByRule
 		default:
 			asked = true
 		}

@@ -49,7 +49,7 @@ func demoteMotivation(sents []sentence) {
 		}
 		if cue != "" {
 			s.pred.Reason += fmt.Sprintf("; the reason for a request in the same message (%q), not a fault report", cue)
-			s.pred.Kind = voc.KindOther
+			s.pred.Kind, s.by = voc.KindOther, voc.ByRule
 		}
 	}
 }
