@@ -179,6 +179,18 @@ func (s *Store) Complaints(ctx context.Context, since time.Time) ([]Complaint, e
 	return out, nil
 }
 
+// ComplaintItems returns the complaints of one fault asked since the
+// given time, oldest first: the unclear ones are what a person reviews and
+// labels to drive the unclear share down.
+func (s *Store) ComplaintItems(ctx context.Context, fault voc.Fault, since time.Time) ([]ItemRow, error) {
+	var rows []ItemRow
+	err := s.db.SelectContext(ctx, &rows, s.db.Rebind(itemRowSelect+` WHERE i.fault = ? AND i.asked_at >= ? ORDER BY i.asked_at, i.id`), fault, since.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("store: %s complaints: %w", fault, err)
+	}
+	return fixTimes(rows), nil
+}
+
 // ConversationItems returns the items found in one conversation, in order.
 func (s *Store) ConversationItems(ctx context.Context, source, externalID string) ([]ItemRow, error) {
 	var rows []ItemRow

@@ -310,3 +310,29 @@ func TestSaveBatchWithCursor(t *testing.T) {
 		}
 	})
 }
+
+func TestComplaintItems(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if _, err := s.UpsertConversations(ctx, []voc.Conversation{conv("1", "a")}); err != nil {
+			t.Fatal(err)
+		}
+		p, _ := s.PendingConversations(ctx, 0, 10)
+		items := []voc.Item{
+			{Seq: 0, Quote: "what happened?", Kind: voc.KindQuestion, Fault: voc.FaultUnclear, DecidedBy: voc.ByModel, AskedAt: t0.Add(time.Hour)},
+			{Seq: 1, Quote: "it crashes", Kind: voc.KindBug, Fault: voc.FaultService, DecidedBy: voc.ByModel, AskedAt: t0},
+			{Seq: 2, Quote: "refund please", Kind: voc.KindOther, Fault: voc.FaultUnclear, DecidedBy: voc.ByRule, AskedAt: t0},
+			{Seq: 3, Quote: "old news", Kind: voc.KindOther, Fault: voc.FaultUnclear, DecidedBy: voc.ByModel, AskedAt: t0.AddDate(0, -2, 0)},
+		}
+		if err := s.SaveClassifications(ctx, []Classified{{ConversationID: p[0].ID, Hash: p[0].Hash, Items: items}}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ComplaintItems(ctx, voc.FaultUnclear, t0.AddDate(0, 0, -7))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0].Quote != "refund please" || got[1].Quote != "what happened?" || got[0].ExternalID != "1" || !got[0].AskedAt.Equal(t0) {
+			t.Fatalf("unclear complaints since a week before: %+v", got)
+		}
+	})
+}

@@ -56,8 +56,13 @@ func weeklyFaults(cs []store.Complaint) []faultWeek {
 func cmdFaults(ctx context.Context, e *env, fs *flag.FlagSet, args []string) error {
 	weeks := fs.Int("weeks", 12, "how many weeks back")
 	format := fs.String("format", "text", "output: text or json")
+	unclear := fs.Bool("unclear", false, "list the complaints whose fault is unclear, to review and label (voc label ITEM KIND --fault F)")
 	return withApp(ctx, e, fs, args, func(a *app) error {
-		cs, err := a.st.Complaints(ctx, time.Now().AddDate(0, 0, -7**weeks))
+		since := time.Now().AddDate(0, 0, -7**weeks)
+		if *unclear {
+			return listUnclear(ctx, e, a, since, *format)
+		}
+		cs, err := a.st.Complaints(ctx, since)
 		if err != nil {
 			return err
 		}
@@ -77,4 +82,68 @@ func cmdFaults(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 		}
 		return tw.Flush()
 	})
+}
+
+// unclearComplaint is one complaint whose fault is unclear, as listed for
+// review.
+type unclearComplaint struct {
+	ID      int64     `json:"id"`
+	AskedAt time.Time `json:"asked_at"`
+	Kind    voc.Kind  `json:"kind"`
+	Account string    `json:"account,omitempty"`
+	Ref     string    `json:"ref"`
+	Quote   string    `json:"quote"`
+}
+
+// listUnclear prints the unclear complaints since the given time, oldest
+// first, with the item ids that voc label takes.
+func listUnclear(ctx context.Context, e *env, a *app, since time.Time, format string) error {
+	rows, err := a.st.ComplaintItems(ctx, voc.FaultUnclear, since)
+	if err != nil {
+		return err
+	}
+	accounts, err := a.st.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, acc := range accounts {
+		names[acc.ID] = acc.Name
+	}
+	out := make([]unclearComplaint, len(rows))
+	for i, r := range rows {
+		name := names[r.AccountID]
+		if name == "" {
+			name = r.AccountID
+		}
+		out[i] = unclearComplaint{ID: r.ID, AskedAt: r.AskedAt, Kind: r.Kind, Account: name,
+			Ref: r.Source + "/" + r.ExternalID, Quote: a.redactor.Redact(r.Quote)}
+	}
+	if format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	if len(out) == 0 {
+		fmt.Fprintln(e.stdout, "no complaint of unclear fault in that time")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ITEM\tASKED\tKIND\tACCOUNT\tQUOTE")
+	for _, c := range out {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", c.ID, c.AskedAt.Format("2006-01-02"), c.Kind, c.Account, shortQuote(c.Quote))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "\nSay whose fault each is: voc label ITEM KIND --fault service|customer")
+	return nil
+}
+
+// shortQuote is a quote cut to one table line.
+func shortQuote(q string) string {
+	if r := []rune(q); len(r) > 90 {
+		return string(r[:89]) + "…"
+	}
+	return q
 }

@@ -121,3 +121,54 @@ func TestWeeklyFaults(t *testing.T) {
 }
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }
+
+// TestFaultsUnclearToLabel walks the loop that drives the unclear share
+// down: list the unclear complaints, say whose fault one is, and see it
+// leave the list and the week's unclear count.
+func TestFaultsUnclearToLabel(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "voc.db")
+	if code, out, errs := runVoc(t, "demo", "--dir", dir); code != 0 {
+		t.Fatalf("demo: %s %s", out, errs)
+	}
+	list := func() []unclearComplaint {
+		t.Helper()
+		code, out, errs := runVoc(t, "faults", "--unclear", "--weeks", "520", "--db", db, "--format", "json")
+		var cs []unclearComplaint
+		if code != 0 || json.Unmarshal([]byte(out), &cs) != nil {
+			t.Fatalf("faults --unclear: %d %s %s", code, out, errs)
+		}
+		return cs
+	}
+	unclear := func() int {
+		t.Helper()
+		_, out, _ := runVoc(t, "faults", "--weeks", "520", "--db", db, "--format", "json")
+		var weeks []faultWeek
+		json.Unmarshal([]byte(out), &weeks)
+		n := 0
+		for _, w := range weeks {
+			n += w.Unclear
+		}
+		return n
+	}
+	before, n := list(), unclear()
+	if len(before) == 0 || len(before) != n {
+		t.Fatalf("%d unclear complaints listed, %d counted", len(before), n)
+	}
+	first := before[0]
+	if first.Quote == "" || first.Ref == "" {
+		t.Fatalf("listed without quote or reference: %+v", first)
+	}
+	if code, out, errs := runVoc(t, "label", itoa(first.ID), string(first.Kind), "--fault", "service", "--db", db); code != 0 {
+		t.Fatalf("label: %s %s", out, errs)
+	}
+	after := list()
+	for _, c := range after {
+		if c.ID == first.ID {
+			t.Fatalf("item %d still listed as unclear", first.ID)
+		}
+	}
+	if len(after) != len(before)-1 || unclear() != n-1 {
+		t.Fatalf("unclear %d → %d listed, %d → %d counted", len(before), len(after), n, unclear())
+	}
+}
