@@ -7,10 +7,11 @@ import "regexp"
 // records it as other, with its fault, so the faults report counts it, and
 // keeps it out of the bug topics.
 var (
-	// billingComplaint is a dispute over money taken, not a fault of a
-	// product feature ("invoices export fails" is a bug and does not
-	// match).
-	billingComplaint = regexp.MustCompile(`(\b(charged|billed|overcharged|double[- ]charged)\b|\brefund|payment (failed|was declined|declined|did not go through|didn'?t go through)|\bour (bill|invoice|subscription) (went up|is wrong|is higher|shows)|\bbank says|請求(額|金額)|引き落と|返金|課金され|二重請求)`)
+	// billingComplaint is a dispute over money taken from the customer
+	// ("we were charged twice", "please refund"), not a fault of a
+	// product feature: "invoices export fails" or "our customers were
+	// charged twice by the invoicing run" is a bug and does not match.
+	billingComplaint = regexp.MustCompile(`(\b(we|i)('ve| have)? (been |were |was |got |get )?(charged|billed|overcharged|double[- ]charged)\b|\b(charged|billed|overcharged) (us|me)\b|\brefund (us|me|the|our|it)\b|\bplease refund|\bour (payment|card) (failed|was declined)|\bpayment (failed|was declined|did not go through|didn'?t go through)|\bour (bill|invoice|subscription) (went up|is wrong|is higher|shows)|\bbank says|請求(額|金額)|引き落と|返金|課金され|二重請求)`)
 	// incident is the whole service unavailable or slow for a while.
 	incident = regexp.MustCompile(`(\b(flow|acme|the app|the site|everything|the service) (is|was|has been|seems) (down|unavailable|unreachable|(painfully |really |very |so )?slow)\b|\boutage\b|\ball (morning|afternoon|day)\b|アクセスできない状態|障害(ですか|でしょうか|が発生)|サービスが(止ま|落ち|使えな))`)
 )

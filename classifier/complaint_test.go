@@ -22,6 +22,7 @@ func TestBillingAndIncidentsAreNotBacklogBugs(t *testing.T) {
 		// A product feature that fails is a bug, whatever it is about.
 		{"Exporting invoices to PDF fails for every client.", voc.KindBug, voc.FaultService},
 		{"The export has been slow since the update.", voc.KindBug, voc.FaultService},
+		{"Our customers were charged twice by the invoicing run.", voc.KindBug, voc.FaultService},
 	}
 	for _, c := range cases {
 		items := classifyMessages(cl, c.text, c.text)
