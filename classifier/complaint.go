@@ -13,7 +13,7 @@ var (
 	// charged twice by the invoicing run" is a bug and does not match.
 	billingComplaint = regexp.MustCompile(`(\b(we|i)('ve| have)? (been |were |was |got |get )?(charged|billed|overcharged|double[- ]charged)\b|\b(charged|billed|overcharged) (us|me)\b|\brefund (us|me|the|our|it)\b|\bplease refund|\bour (payment|card) (failed|was declined)|\bpayment (failed|was declined|did not go through|didn'?t go through)|\bour (bill|invoice|subscription) (went up|is wrong|is higher|shows)|\bbank says|請求(額|金額)|引き落と|返金|課金され|二重請求)`)
 	// incident is the whole service unavailable or slow for a while.
-	incident = regexp.MustCompile(`(\b(flow|acme|the app|the site|everything|the service) (is|was|has been|seems) (down|unavailable|unreachable|(painfully |really |very |so )?slow)\b|\boutage\b|\ball (morning|afternoon|day)\b|アクセスできない状態|障害(ですか|でしょうか|が発生)|サービスが(止ま|落ち|使えな))`)
+	incident = regexp.MustCompile(`(\b(the app|the site|the service|the platform|everything|your (app|site|service|platform|product|system)) (is|was|has been|seems) (down|unavailable|unreachable|(painfully |really |very |so )?slow)\b|\boutage\b|\ball (morning|afternoon|day)\b|アクセスできない状態|障害(ですか|でしょうか|が発生)|サービスが(止ま|落ち|使えな))`)
 )
 
 var billingComplaintM, incidentM = newMatcher(billingComplaint), newMatcher(incident)

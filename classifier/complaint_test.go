@@ -18,6 +18,7 @@ func TestBillingAndIncidentsAreNotBacklogBugs(t *testing.T) {
 		{"We were charged twice for September.", voc.KindOther, voc.FaultService},
 		{"Please refund the duplicate payment.", voc.KindOther, voc.FaultUnclear},
 		{"Flow has been down all morning for our whole team.", voc.KindOther, voc.FaultService},
+		{"Your service was down for an hour today.", voc.KindOther, voc.FaultService},
 		{"昨日の午前中、Acme Flowにアクセスできない状態が続きました。", voc.KindOther, voc.FaultUnclear},
 		// A product feature that fails is a bug, whatever it is about.
 		{"Exporting invoices to PDF fails for every client.", voc.KindBug, voc.FaultService},
