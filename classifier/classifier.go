@@ -266,6 +266,11 @@ func (c *Classifier) item(conv voc.Conversation, seq int, ask []sentence, lang s
 		if it.Fault = faultOf(voc.KindOther, all); it.Fault == voc.FaultNone {
 			it.Fault = voc.FaultUnclear // a complaint, whose fault its words do not say
 		}
+	} else if it.Kind == voc.KindQuestion && it.DecidedBy != voc.ByHuman && complaintM.match(all) {
+		// "What happened??", 「どういうことでしょうか」: a complaint asked
+		// as a question, for support, not the how-to queue.
+		it.Kind, it.DecidedBy = voc.KindOther, voc.ByRule
+		it.Reason += fmt.Sprintf("; a complaint asked as a question (%q)", strings.TrimSpace(complaint.FindString(all)))
 	} else if it.Kind == voc.KindBug && it.Fault == voc.FaultCustomer && it.DecidedBy != voc.ByHuman {
 		// No fix is owed for the customer's own slip ("I forgot my
 		// password"): a complaint to recover from, not a bug report.

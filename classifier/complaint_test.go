@@ -42,3 +42,24 @@ func TestBillingAndIncidentsAreNotBacklogBugs(t *testing.T) {
 		t.Errorf("tagged bug: %+v", items)
 	}
 }
+
+func TestComplaintAskedAsAQuestionIsNotAHowTo(t *testing.T) {
+	m := kindModel{questionWords: []string{"?", "？", "でしょうか"}}
+	cl := New(m, nil, redactFunc(func(s string) string { return s }))
+	cases := []struct {
+		text  string
+		kind  voc.Kind
+		fault voc.Fault
+	}{
+		{"What happened??? Did you delete our tasks?", voc.KindOther, voc.FaultUnclear},
+		{"今月の請求額が想定より高いのですが、なぜでしょうか。", voc.KindOther, voc.FaultUnclear},
+		{"What happens if I delete a board?", voc.KindQuestion, voc.FaultNone},
+		{"How do I export my timesheet?", voc.KindQuestion, voc.FaultNone},
+	}
+	for _, c := range cases {
+		items := classifyMessages(cl, c.text, c.text)
+		if len(items) != 1 || items[0].Kind != c.kind || items[0].Fault != c.fault {
+			t.Errorf("%q: items %+v, want one %s with fault %q", c.text, items, c.kind, c.fault)
+		}
+	}
+}
