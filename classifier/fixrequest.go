@@ -16,6 +16,12 @@ var fixRequest = regexp.MustCompile(`((can|could|would) you (please )?(look( int
 
 var fixRequestM = newMatcher(fixRequest)
 
+// fixVerb matches an explicit ask to fix ("please fix it", 「直していただけると
+// 助かります」), which a request for something new never is.
+var fixVerb = regexp.MustCompile(`\bplease fix\b|\bfix (it|this|that)\b|(直して|修正して)(ください|いただ|もらえ|ほしい)`)
+
+var fixVerbM = newMatcher(fixVerb)
+
 // fixRequestBefore is how many sentences before the request, in the same
 // message, are taken as the fault it refers to; when there are none (the
 // request comes first: "Is something wrong with X? I get …"), the one
@@ -33,7 +39,10 @@ const fixRequestConfidence = 0.7
 func promoteFixRequests(sents []sentence) {
 	for i := range sents {
 		s := &sents[i]
-		if s.by == voc.ByHuman || s.pred.Kind.Backlog() {
+		// The model may read "it would help if you fixed it soon" as a
+		// request; asking for a fix is a report of what is broken.
+		fixVerb := s.pred.Kind == voc.KindFeature && fixVerbM.match(s.folded)
+		if s.by == voc.ByHuman || (s.pred.Kind.Backlog() && !fixVerb) {
 			continue
 		}
 		if !fixRequestM.match(s.folded) || bugBefore(sents[:i]) {

@@ -8,7 +8,7 @@ import (
 )
 
 func TestFixRequestMakesTheDescriptionABugReport(t *testing.T) {
-	m := kindModel{bugWords: []string{"crashes"}, featureWords: []string{"add"}}
+	m := kindModel{bugWords: []string{"crashes"}, featureWords: []string{"add", "助かります"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
 	cases := []struct {
 		name string
@@ -27,6 +27,8 @@ func TestFixRequestMakesTheDescriptionABugReport(t *testing.T) {
 			[]wantItem{{voc.KindOther, ""}}},
 		{"a request next to an ask is about that ask", []string{"Please add a dark theme. Can you look into it?"},
 			[]wantItem{{voc.KindFeature, "dark theme"}}},
+		{"a fix asked as a favour is a report", []string{"先生方の画面で出席表が開かなくなりました。毎日使う機能なので、早めに直していただけると助かります。"},
+			[]wantItem{{voc.KindBug, "開かなくなりました。 毎日使う機能なので、早めに直していただけると助かります。"}}},
 		{"a later 'please fix' is about the bug already reported", []string{"The app crashes on upload.", "Still happening for the whole team. Please fix."},
 			[]wantItem{{voc.KindBug, "crashes on upload"}}},
 	}
