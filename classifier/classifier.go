@@ -160,7 +160,7 @@ func contentless(s string) bool {
 // Support's replies that classify the customer's ask for us.
 var (
 	agentFeature = regexp.MustCompile(`(feature request|logged (this|it|your)|(i'?ll|i will|let me|shall i|should i|happy to) (log|add|file|raise|record|pass|note)\b|(i'?ve|i have|we'?ve|we have) (noted|logged|recorded|filed|raised|added|passed on) (the|your|this|it|a)\b|(add|log|record) (your|a) (vote|request)|(a )?request (we'?re|we are) tracking|製品チームに共有|(passed|shared|forwarded) (this|it|your \w+) (on )?(to|with) (the|our) (product|dev)|on (our|the) roadmap|(isn't|is not|aren't|are not|not) (currently |yet )?(possible|available|supported)|(don't|do not) (currently |yet )?(support|have|offer)|not (something|a feature) we|要望として|ご要望|開発チームに共有|今後の参考|現在.{0,20}(対応しておりません|対応していません|できません|ございません|提供しておりません))`)
-	agentBug     = regexp.MustCompile(`(known issue|a bug|engineering (team )?(is|are) (looking|investigating)|we('ve| have) (reproduced|identified)|fix (is|was|has been) (deployed|released|rolled out)|不具合|障害が発生|事象を確認|修正(版|いた|を行))`)
+	agentBug     = regexp.MustCompile(`(known issue|a bug|engineering (team )?(is|are) (looking|investigating|working on)|working on a fix|(we'?re|we are) (aware of|investigating)|開発チームが調査|調査中|修正の目処|we('ve| have) (reproduced|identified)|fix (is|was|has been) (deployed|released|rolled out)|不具合|障害が発生|事象を確認|修正(版|いた|を行))`)
 )
 
 // The verdict cues, gated on the literals they need.

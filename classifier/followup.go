@@ -50,12 +50,23 @@ func followUps(conv voc.Conversation, sents []sentence) (kind voc.Kind, cue stri
 			break
 		}
 	}
-	if at >= 0 && questionFirst(sents) {
+	if at >= 0 && (questionFirst(sents) || bugBesideRequest(sents, -1) >= 0) {
 		// Read support's replies (costly: they are cleaned and searched)
-		// only when a question came before any ask.
+		// only when a question came before any ask, or a bug report
+		// shares a message with a request or a question.
 		var vat int
 		kind, cue, vat = agentVerdictAt(conv)
 		known = true
+		if kind == voc.KindFeature {
+			// Support calls it a gap ("isn't available yet, I've logged
+			// the request"): what the customer reported as broken
+			// beside that request is the limitation it is about.
+			for i := bugBesideRequest(sents, vat); i >= 0; i = bugBesideRequest(sents, vat) {
+				s := &sents[i]
+				s.pred.Kind, s.by = voc.KindFeature, voc.ByRule
+				s.pred.Reason += fmt.Sprintf("; support's reply calls it a gap (%q), not a fault", cue)
+			}
+		}
 		if kind != "" {
 			asked, q := false, -1
 			for i, s := range sents {
@@ -107,6 +118,28 @@ func followUps(conv voc.Conversation, sents []sentence) (kind voc.Kind, cue stri
 		}
 	}
 	return kind, cue, known
+}
+
+// bugBesideRequest returns the first bug report, not labelled by a person
+// and not stating a failure outright ("error 504", "it crashes"), in a
+// customer message that also holds a request or a question, before message
+// at (any message when at < 0); -1 when there is none.
+func bugBesideRequest(sents []sentence, at int) int {
+	asks := map[int]bool{}
+	for _, s := range sents {
+		if s.pred.Kind == voc.KindFeature || s.pred.Kind == voc.KindQuestion {
+			asks[s.msg] = true
+		}
+	}
+	for i, s := range sents {
+		if at >= 0 && s.msg >= at {
+			break
+		}
+		if s.pred.Kind == voc.KindBug && s.by != voc.ByHuman && asks[s.msg] && !faultM.match(s.folded) {
+			return i
+		}
+	}
+	return -1
 }
 
 // questionFirst reports whether the customer asked a question before any

@@ -7,7 +7,7 @@ import (
 )
 
 func TestFollowUpsAreNotNewAsks(t *testing.T) {
-	m := kindModel{bugWords: []string{"crashes"}, featureWords: []string{"please", "need", "add", "ご検討", "ぜひ"},
+	m := kindModel{bugWords: []string{"crashes", "doesn't"}, featureWords: []string{"please", "need", "add", "ご検討", "ぜひ"},
 		questionWords: []string{"is there", "can i", "方法はありますか"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
 	type msg struct {
@@ -51,6 +51,17 @@ func TestFollowUpsAreNotNewAsks(t *testing.T) {
 			{voc.RoleBot, "We're looking into slow exports. Want to talk to the team?"},
 			cust("yes. I need this for a partner meeting at 11")},
 			[]wantItem{{voc.KindBug, "crashes"}}},
+		{"what support calls a gap is a request, not a fault", []msg{
+			cust("Is there a way to sync both ways? The feed is one way only and doesn't update the task."),
+			agent("Two-way sync isn't available yet. I'll log a request.")},
+			[]wantItem{{voc.KindFeature, "doesn't update the task"}}},
+		{"a stated failure beside the gap stays a fault", []msg{
+			cust("The export crashes with error 504. Also, please add an Excel export."),
+			agent("We're aware of the export timeouts and working on a fix. Excel export isn't available yet; I've logged the request.")},
+			[]wantItem{{voc.KindBug, "crashes"}, {voc.KindFeature, "Excel"}}},
+		{"with no reply from support a limitation stays as the model read it", []msg{
+			cust("Is there a way to sync both ways? The feed is one way only and doesn't update the task.")},
+			[]wantItem{{voc.KindBug, "doesn't update"}}},
 		{"a new ask after the answer is its own", []msg{
 			cust("The app crashes when I attach a photo."),
 			agent("Sorry! We are on it."),
