@@ -10,11 +10,7 @@ import (
 func TestBillingAndIncidentsAreNotBacklogBugs(t *testing.T) {
 	m := kindModel{bugWords: []string{"charged", "refund", "down", "slow", "fails", "できない", "aren't"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
-	cases := []struct {
-		text  string
-		kind  voc.Kind
-		fault voc.Fault
-	}{
+	cases := []kindFault{
 		{"We were charged twice for September.", voc.KindOther, voc.FaultService},
 		{"Please refund the duplicate payment.", voc.KindOther, voc.FaultUnclear},
 		{"Flow has been down all morning for our whole team.", voc.KindOther, voc.FaultService},
@@ -25,14 +21,9 @@ func TestBillingAndIncidentsAreNotBacklogBugs(t *testing.T) {
 		{"The export has been slow since the update.", voc.KindBug, voc.FaultService},
 		{"Our customers were charged twice by the invoicing run.", voc.KindBug, voc.FaultService},
 	}
-	for _, c := range cases {
-		items := classifyMessages(cl, c.text, c.text)
-		if len(items) != 1 || items[0].Kind != c.kind || items[0].Fault != c.fault {
-			t.Errorf("%q: items %+v, want one %s with fault %s", c.text, items, c.kind, c.fault)
-			continue
-		}
-		if c.kind == voc.KindOther && !strings.Contains(items[0].Reason, "not the backlog") {
-			t.Errorf("%q: reason %q does not say why", c.text, items[0].Reason)
+	for i, it := range checkKindFault(t, cl, cases) {
+		if it.Kind == voc.KindOther && !strings.Contains(it.Reason, "not the backlog") {
+			t.Errorf("%q: reason %q does not say why", cases[i].text, it.Reason)
 		}
 	}
 	// A person's label wins: tagged a bug, it stays one.
@@ -46,20 +37,11 @@ func TestBillingAndIncidentsAreNotBacklogBugs(t *testing.T) {
 func TestComplaintAskedAsAQuestionIsNotAHowTo(t *testing.T) {
 	m := kindModel{questionWords: []string{"?", "？", "でしょうか"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
-	cases := []struct {
-		text  string
-		kind  voc.Kind
-		fault voc.Fault
-	}{
+	cases := []kindFault{
 		{"What happened??? Did you delete our tasks?", voc.KindOther, voc.FaultUnclear},
 		{"今月の請求額が想定より高いのですが、なぜでしょうか。", voc.KindOther, voc.FaultUnclear},
 		{"What happens if I delete a board?", voc.KindQuestion, voc.FaultNone},
 		{"How do I export my timesheet?", voc.KindQuestion, voc.FaultNone},
 	}
-	for _, c := range cases {
-		items := classifyMessages(cl, c.text, c.text)
-		if len(items) != 1 || items[0].Kind != c.kind || items[0].Fault != c.fault {
-			t.Errorf("%q: items %+v, want one %s with fault %q", c.text, items, c.kind, c.fault)
-		}
-	}
+	checkKindFault(t, cl, cases)
 }

@@ -39,28 +39,43 @@ func TestFaultOf(t *testing.T) {
 	}
 }
 
+// kindFault is one text of a table test and the single item it must give.
+type kindFault struct {
+	text  string
+	kind  voc.Kind
+	fault voc.Fault
+}
+
+// checkKindFault classifies each case's text as a one-message conversation
+// and reports where the item differs; it returns the items, one per case
+// (the zero item where there was not exactly one).
+func checkKindFault(t *testing.T, cl *Classifier, cases []kindFault) []voc.Item {
+	t.Helper()
+	out := make([]voc.Item, len(cases))
+	for i, c := range cases {
+		items := classifyMessages(cl, c.text, c.text)
+		if len(items) != 1 || items[0].Kind != c.kind || items[0].Fault != c.fault {
+			t.Errorf("%q: items %+v, want one %s with fault %q", c.text, items, c.kind, c.fault)
+			continue
+		}
+		out[i] = items[0]
+	}
+	return out
+}
+
 func TestCustomerSlipIsNotABugReport(t *testing.T) {
 	m := kindModel{bugWords: []string{"can't", "できません", "crashes"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
-	cases := []struct {
-		text  string
-		kind  voc.Kind
-		fault voc.Fault
-	}{
+	cases := []kindFault{
 		{"I forgot my password and now I can't log in.", voc.KindOther, voc.FaultCustomer},
 		{"パスワードを忘れてログインできません。", voc.KindOther, voc.FaultCustomer},
 		{"I can't log in since your update.", voc.KindBug, voc.FaultService},
 		// Both sides at fault: unclear, and a bug to look at.
 		{"We accidentally deleted a task and since your update the board crashes.", voc.KindBug, voc.FaultUnclear},
 	}
-	for _, c := range cases {
-		items := cl.Classify(voc.Conversation{Source: "test", ExternalID: c.text, Messages: []voc.Message{{Role: voc.RoleCustomer, Text: c.text}}})
-		if len(items) != 1 || items[0].Kind != c.kind || items[0].Fault != c.fault {
-			t.Errorf("%q: items %+v, want one %s with fault %s", c.text, items, c.kind, c.fault)
-			continue
-		}
-		if c.kind == voc.KindOther && !strings.Contains(items[0].Reason, "the customer's own doing") {
-			t.Errorf("%q: reason %q does not say why it is not a bug", c.text, items[0].Reason)
+	for i, it := range checkKindFault(t, cl, cases) {
+		if cases[i].kind == voc.KindOther && it.Kind == voc.KindOther && !strings.Contains(it.Reason, "the customer's own doing") {
+			t.Errorf("%q: reason %q does not say why it is not a bug", cases[i].text, it.Reason)
 		}
 	}
 }
