@@ -30,7 +30,7 @@ type cue struct {
 var cueLists = map[voc.Kind]map[float64][]string{
 	voc.KindBug: {
 		3: {`crash(es|ed|ing)?`, `(is|are|was|keeps?) (broken|failing)`, `doesn'?t work`, `does not work`, `not working`, `stopped working`,
-			`stopped (posting|syncing|sending|loading)`, `error( message)? (\d{3}|code)`, `(error|http|status|code) ?5\d\d`, `5\d\d (error|gateway|bad gateway|internal)`, `time(s|d)? out`, `timeout`, `spins forever`,
+			`stopped (posting|syncing|sending|loading)`, `error( message)? (\d{3}|code)`, `(error|http|status|code) ?5\d\d`, `5\d\d (error|gateway|bad gateway|internal)`, `time(s|d)? out`, `timeout`, `spins forever`, `spinning forever`, `keeps spinning`, `(endless|infinite) loop`, `(has|have) stopped`, `stopped (after|since|coming|arriving|appearing|showing|updating)`,
 			`bug`, `glitch`, `fails?( to)?`, `failed`, `can'?t (log ?in|sign ?in|save|export|open|load|upload|attach)`,
 			`cannot (log ?in|sign ?in|save|export|open|load|upload|attach)`, `unable to`, `wrong (date|time|day)`, `shift(s|ed)? by one day`,
 			`(twice|two times|three times)`, `(redirect|login|sign[- ]in) loop`, `in a loop`, `loops? (me )?back`, `keeps? looping`, `is dead`, `(closes|crashes|quits) (every|each) time`, `(don'?t|doesn'?t|do not|does not) show up`, `(shows?|seeing|see) (different|the wrong)`, `went missing`, `(is|are) (wrong|off by)`, `freez(e|es|ing)`, `blank (page|screen)`, `keeps? (redirecting|logging)`},

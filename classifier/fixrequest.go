@@ -12,7 +12,7 @@ import (
 // something wrong with notifications?", 「直していただけますか」): what
 // it refers to is a fault the customer reports, even when the model read
 // the description as a remark and the request as a question.
-var fixRequest = regexp.MustCompile(`((can|could|would) you (please )?(look( into| at)?|check|fix|investigate)( (it|this|that|on this|on it))?( please)?\W*$|^\W*please (fix|look into|investigate)( (it|this|that))?\b|\b(anything|something) (going on|wrong|broken|up) (with|on|today|\W*$)|\bis (something|anything|it) (wrong|broken|down)\b|(直して|修正して)(ください|いただ|もらえ|ほしい)|(調べて|確認して)(いただけ|もらえ)ます(か|でしょうか))`)
+var fixRequest = regexp.MustCompile(`((can|could|would) you (please )?(look( into| at)?|check|fix|investigate)( (it|this|that|on this|on it))?( please)?\W*$|^\W*please (fix|look into|investigate)( (it|this|that))?\b|\b(anything|something) (going on|wrong|broken|up)( (with|on|today)\b|\W*$)|\bis (something|anything|it) (wrong|broken|down)\b|(直して|修正して)(ください|いただ|もらえ|ほしい)|(調べて|確認して)(いただけ|もらえ)ます(か|でしょうか)|ご確認(を)?(お願い|ください|いただけ))`)
 
 var fixRequestM = newMatcher(fixRequest)
 
