@@ -115,6 +115,8 @@ func TestIsGreeting(t *testing.T) {
 		{"株式会社ミナト物流の田中です。", true},
 		{"NPO法人つなぐの坂本と申します。", true},
 		{"個人でデザインの仕事をしている山田です。", true},
+		{"Acme サポート様", true},
+		{"Acme サポート 御中", true},
 		{"Hey, the export is broken.", false},
 		{"Hi, I'm getting every reminder email 3 times.", false},
 		{"Hello, export to CSV times out for every report we run.", false},
