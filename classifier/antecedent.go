@@ -2,7 +2,6 @@ package classifier
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/voc-dev/voc"
 	"github.com/voc-dev/voc/internal/textnorm"
@@ -11,7 +10,7 @@ import (
 // deictic matches a word that points back at something said before ("is
 // that possible?", "please log it", "if not, …", 「それは可能ですか」,
 // 「なければ追加してほしい」).
-var deictic = regexp.MustCompile(`\b(this|that|it|these|those|if not)\b|なければ|ないなら|それ|これ|この(件|機能|点|ような)|その(件|機能|点|ような)|そういった|こういった`)
+var deictic = mustMatcher(`\b(this|that|it|these|those|if not)\b|なければ|ないなら|それ|これ|この(件|機能|点|ような)|その(件|機能|点|ような)|そういった|こういった`)
 
 // maxDeicticTerms is how many content terms a sentence pointing back may
 // have and still be taken to say nothing of its own about what it asks for:
@@ -20,9 +19,7 @@ const maxDeicticTerms = 4
 
 // urgency matches a sentence that says how much something matters ("I
 // need this for a meeting at 11", "this is a big problem", 「至急」).
-var urgency = regexp.MustCompile(`\b(i|we) (really )?(need|needed) (this|it|that|those|them)\b|\b(this|it|that)('s| is) (a )?(big|huge|real|serious|major) (problem|issue|deal)\b|\burgent|\basap\b|\bblock(ing|er)\b|至急|急ぎ|今日中|困っています`)
-
-var urgencyM = newMatcher(urgency)
+var urgency = mustMatcher(`\b(i|we) (really )?(need|needed) (this|it|that|those|them)\b|\b(this|it|that)('s| is) (a )?(big|huge|real|serious|major) (problem|issue|deal)\b|\burgent|\basap\b|\bblock(ing|er)\b|至急|急ぎ|今日中|困っています`)
 
 // bugBeforeIn returns the index of the last backlog ask before sents[i] in
 // the same message when it is a bug report, else -1.
@@ -54,19 +51,22 @@ func (c *Classifier) takeAntecedents(sents []sentence) {
 	for i := 1; i < len(sents); i++ {
 		s, prev := &sents[i], &sents[i-1]
 		k := s.pred.Kind
-		if b := bugBeforeIn(sents, i); k == voc.KindFeature && b >= 0 && s.by != voc.ByHuman &&
-			urgencyM.match(s.folded) && len(textnorm.Terms(s.text)) <= maxDeicticTerms {
+		if k == voc.KindFeature && s.by != voc.ByHuman {
 			// "I need this for a meeting at 11" after a fault report:
 			// the need is for the fix, part of that report.
-			s.pred = Prediction{Kind: voc.KindBug, Confidence: sents[b].pred.Confidence,
-				Reason: fmt.Sprintf("says how much the fault before it matters (%q), not a new ask; %s", urgency.FindString(s.folded), s.pred.Reason)}
-			s.by = voc.ByRule
-			continue
+			if cue := urgency.find(s.folded); cue != "" && len(textnorm.Terms(s.text)) <= maxDeicticTerms {
+				if b := bugBeforeIn(sents, i); b >= 0 {
+					s.pred = Prediction{Kind: voc.KindBug, Confidence: sents[b].pred.Confidence,
+						Reason: fmt.Sprintf("says how much the fault before it matters (%q), not a new ask; %s", cue, s.pred.Reason)}
+					s.by = voc.ByRule
+					continue
+				}
+			}
 		}
 		if !(k.Backlog() || k == voc.KindQuestion) || prev.msg != s.msg || prev.pred.Kind.Backlog() || prev.pred.Kind == k || prev.by == voc.ByHuman {
 			continue
 		}
-		if !(deictic.MatchString(s.folded) || closingM.match(s.folded)) || len(textnorm.Terms(s.text)) > maxDeicticTerms || len(textnorm.Terms(prev.text)) < minAntecedentTerms {
+		if !(deictic.match(s.folded) || closing.match(s.folded)) || len(textnorm.Terms(s.text)) > maxDeicticTerms || len(textnorm.Terms(prev.text)) < minAntecedentTerms {
 			continue
 		}
 		prev.pred = Prediction{Kind: k, Confidence: s.pred.Confidence,

@@ -114,7 +114,7 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 		if len(asks) == 1 {
 			kind, cue := verdict, verdictCue
 			if !verdictKnown {
-				kind, cue = agentVerdict(conv)
+				kind, cue, _ = agentVerdict(conv)
 			}
 			if kind != "" {
 				for i := range asks[0] {
@@ -159,29 +159,33 @@ func contentless(s string) bool {
 
 // Support's replies that classify the customer's ask for us.
 var (
-	agentFeature = regexp.MustCompile(`(feature request|logged (this|it|your)|(i'?ll|i will|let me|shall i|should i|happy to) (log|add|file|raise|record|pass|note)\b|(i'?ve|i have|we'?ve|we have) (noted|logged|recorded|filed|raised|added|passed on) (the|your|this|it|a)\b|(add|log|record) (your|a) (vote|request)|(a )?request (we'?re|we are) tracking|製品チームに共有|(passed|shared|forwarded) (this|it|your \w+) (on )?(to|with) (the|our) (product|dev)|on (our|the) roadmap|(isn't|is not|aren't|are not|not) (currently |yet )?(possible|available|supported)|(don't|do not) (currently |yet )?(support|have|offer)|not (something|a feature) we|要望として|ご要望|開発チームに共有|今後の参考|現在.{0,20}(対応しておりません|対応していません|できません|ございません|提供しておりません))`)
-	agentBug     = regexp.MustCompile(`(known issue|a bug|engineering (team )?(is|are) (looking|investigating|working on)|working on a fix|(we'?re|we are) (aware of|investigating)|開発チームが調査|調査中|修正の目処|we('ve| have) (reproduced|identified)|fix (is|was|has been) (deployed|released|rolled out)|不具合|障害が発生|事象を確認|修正(版|いた|を行))`)
+	agentFeature = mustMatcher(`(feature request|logged (this|it|your)|(i'?ll|i will|let me|shall i|should i|happy to) (log|add|file|raise|record|pass|note)\b|(i'?ve|i have|we'?ve|we have) (noted|logged|recorded|filed|raised|added|passed on) (the|your|this|it|a)\b|(add|log|record) (your|a) (vote|request)|(a )?request (we'?re|we are) tracking|製品チームに共有|(passed|shared|forwarded) (this|it|your \w+) (on )?(to|with) (the|our) (product|dev)|on (our|the) roadmap|(isn't|is not|aren't|are not|not) (currently |yet )?(possible|available|supported)|(don't|do not) (currently |yet )?(support|have|offer)|not (something|a feature) we|要望として|ご要望|開発チームに共有|今後の参考|現在.{0,20}(対応しておりません|対応していません|できません|ございません|提供しておりません))`)
+	agentBug     = mustMatcher(`(known issue|a bug|engineering (team )?(is|are) (looking|investigating|working on)|working on a fix|(we'?re|we are) (aware of|investigating)|開発チームが調査|調査中|修正の目処|we('ve| have) (reproduced|identified)|fix (is|was|has been) (deployed|released|rolled out)|不具合|障害が発生|事象を確認|修正(版|いた|を行))`)
 )
 
-// The verdict cues, gated on the literals they need.
-var agentFeatureM, agentBugM = newMatcher(agentFeature), newMatcher(agentBug)
-
 // agentVerdict looks at the support staff's replies for a verdict on the
-// customer's ask. It only ever reclassifies the customer's own words.
-func agentVerdict(conv voc.Conversation) (voc.Kind, string) {
-	for _, m := range conv.Messages {
+// customer's ask, and returns it with the index of the message that holds
+// it. It only ever reclassifies the customer's own words. When no reply
+// holds a verdict, kind is empty and at is the first reply (-1 when
+// support never replied).
+func agentVerdict(conv voc.Conversation) (kind voc.Kind, cue string, at int) {
+	at = -1
+	for i, m := range conv.Messages {
 		if m.Role != voc.RoleAgent {
 			continue
 		}
-		t := textnorm.Fold(textnorm.CleanMessage(m.Text))
-		if agentBugM.match(t) {
-			return voc.KindBug, agentBug.FindString(t)
+		if at < 0 {
+			at = i
 		}
-		if agentFeatureM.match(t) {
-			return voc.KindFeature, agentFeature.FindString(t)
+		t := textnorm.Fold(textnorm.CleanMessage(m.Text))
+		if cue := agentBug.find(t); cue != "" {
+			return voc.KindBug, cue, i
+		}
+		if cue := agentFeature.find(t); cue != "" {
+			return voc.KindFeature, cue, i
 		}
 	}
-	return "", ""
+	return "", "", at
 }
 
 // leadIn matches a sentence that announces the asks after it.
@@ -258,24 +262,8 @@ func (c *Classifier) item(conv voc.Conversation, seq int, ask []sentence, lang s
 	if it.Kind == voc.KindFeature || it.Kind == voc.KindOutOfScope {
 		it.Fault = voc.FaultNone // a request is not a complaint
 	}
-	if cue := serviceComplaint(all); it.Kind == voc.KindBug && it.DecidedBy != voc.ByHuman && cue != "" {
-		// Money taken or the service down: a complaint for billing or
-		// the incident channel, whose fault the faults report counts.
-		it.Kind, it.DecidedBy = voc.KindOther, voc.ByRule
-		it.Reason += fmt.Sprintf("; a complaint for support, not the backlog (%s)", cue)
-		if it.Fault = faultOf(voc.KindOther, all); it.Fault == voc.FaultNone {
-			it.Fault = voc.FaultUnclear // a complaint, whose fault its words do not say
-		}
-	} else if it.Kind == voc.KindQuestion && it.DecidedBy != voc.ByHuman && complaintM.match(all) {
-		// "What happened??", 「どういうことでしょうか」: a complaint asked
-		// as a question, for support, not the how-to queue.
-		it.Kind, it.DecidedBy = voc.KindOther, voc.ByRule
-		it.Reason += fmt.Sprintf("; a complaint asked as a question (%q)", strings.TrimSpace(complaint.FindString(all)))
-	} else if it.Kind == voc.KindBug && it.Fault == voc.FaultCustomer && it.DecidedBy != voc.ByHuman {
-		// No fix is owed for the customer's own slip ("I forgot my
-		// password"): a complaint to recover from, not a bug report.
-		it.Kind, it.DecidedBy = voc.KindOther, voc.ByRule
-		it.Reason += fmt.Sprintf("; the customer's own doing (%q): a complaint, not a bug report", strings.TrimSpace(customerFault.FindString(all)))
+	if it.DecidedBy != voc.ByHuman {
+		reclassifyComplaint(&it, all)
 	}
 	area, kw := c.rules.Area(all)
 	if area == "" {

@@ -1,6 +1,11 @@
 package classifier
 
-import "regexp"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/voc-dev/voc"
+)
 
 // A complaint about being charged, or about the service being down, goes to
 // billing or to the incident channel, not to the product backlog: voc
@@ -11,21 +16,49 @@ var (
 	// ("we were charged twice", "please refund"), not a fault of a
 	// product feature: "invoices export fails" or "our customers were
 	// charged twice by the invoicing run" is a bug and does not match.
-	billingComplaint = regexp.MustCompile(`(\b(we|i)('ve| have)? (been |were |was |got |get )?(charged|billed|overcharged|double[- ]charged)\b|\b(charged|billed|overcharged) (us|me)\b|\brefund (us|me|the|our|it)\b|\bplease refund|\bour (payment|card) (failed|was declined)|\bpayment (failed|was declined|did not go through|didn'?t go through)|\bour (bill|invoice|subscription) (went up|is wrong|is higher|shows)|\bbank says|請求(額|金額)|引き落と|返金|課金され|二重請求)`)
+	billingComplaint = mustMatcher(`(\b(we|i)('ve| have)? (been |were |was |got |get )?(charged|billed|overcharged|double[- ]charged)\b|\b(charged|billed|overcharged) (us|me)\b|\brefund (us|me|the|our|it)\b|\bplease refund|\bour (payment|card) (failed|was declined)|\bpayment (failed|was declined|did not go through|didn'?t go through)|\bour (bill|invoice|subscription) (went up|is wrong|is higher|shows)|\bbank says|請求(額|金額)|引き落と|返金|課金され|二重請求)`)
 	// incident is the whole service unavailable or slow for a while.
-	incident = regexp.MustCompile(`(\b(the app|the site|the service|the platform|everything|your (app|site|service|platform|product|system)) (is|was|has been|seems) (down|unavailable|unreachable|(painfully |really |very |so )?slow)\b|\boutage\b|\ball (morning|afternoon|day)\b|アクセスできない状態|障害(ですか|でしょうか|が発生)|サービスが(止ま|落ち|使えな))`)
+	incident = mustMatcher(`(\b(the app|the site|the service|the platform|everything|your (app|site|service|platform|product|system)) (is|was|has been|seems) (down|unavailable|unreachable|(painfully |really |very |so )?slow)\b|\boutage\b|\ball (morning|afternoon|day)\b|アクセスできない状態|障害(ですか|でしょうか|が発生)|サービスが(止ま|落ち|使えな))`)
 )
-
-var billingComplaintM, incidentM = newMatcher(billingComplaint), newMatcher(incident)
 
 // serviceComplaint returns what makes a bug item a billing dispute or a
 // service incident ("" when it is neither).
 func serviceComplaint(folded string) string {
-	if billingComplaintM.match(folded) {
-		return "billing: " + billingComplaint.FindString(folded)
+	if cue := billingComplaint.find(folded); cue != "" {
+		return "billing: " + cue
 	}
-	if incidentM.match(folded) {
-		return "incident: " + incident.FindString(folded)
+	if cue := incident.find(folded); cue != "" {
+		return "incident: " + cue
 	}
 	return ""
+}
+
+// reclassifyComplaint makes other, with its fault, an item the machine
+// labelled that is a complaint for support rather than backlog work: a bug
+// item that is money taken or the service down (a complaint for billing
+// or the incident channel), or the customer's own slip ("I forgot my
+// password": no fix is owed); a question that is a complaint ("What
+// happened??", 「どういうことでしょうか」), not a how-to. folded is the
+// item's text; its fault is already set.
+func reclassifyComplaint(it *voc.Item, folded string) {
+	var reason string
+	switch {
+	case it.Kind == voc.KindBug:
+		if cue := serviceComplaint(folded); cue != "" {
+			reason = fmt.Sprintf("a complaint for support, not the backlog (%s)", cue)
+			if it.Fault = faultOf(voc.KindOther, folded); it.Fault == voc.FaultNone {
+				it.Fault = voc.FaultUnclear // a complaint, whose fault its words do not say
+			}
+		} else if it.Fault == voc.FaultCustomer {
+			reason = fmt.Sprintf("the customer's own doing (%q): a complaint, not a bug report", strings.TrimSpace(customerFault.find(folded)))
+		}
+	case it.Kind == voc.KindQuestion:
+		if cue := complaint.find(folded); cue != "" {
+			reason = fmt.Sprintf("a complaint asked as a question (%q)", strings.TrimSpace(cue))
+		}
+	}
+	if reason != "" {
+		it.Kind, it.DecidedBy = voc.KindOther, voc.ByRule
+		it.Reason += "; " + reason
+	}
 }

@@ -2,7 +2,6 @@ package classifier
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/voc-dev/voc"
 )
@@ -10,9 +9,7 @@ import (
 // topicShift matches the opening of a sentence that starts a new ask
 // ("Also, …", "Separately: …", 「別件ですが」) rather than going on with
 // the one before it.
-var topicShift = regexp.MustCompile(`^\W*(also|another|separately|one more|unrelated|on (a|an) (other|another|separate|different) (note|topic)|by the way|btw|p\.?s\.?|and (one|another) (more )?thing|while i'?m (here|at it)|また|あと(、|,|は|もう|一つ)|ついでに|別件|それから|もう一(つ|点)|他に|ほかに)`)
-
-var topicShiftM = newMatcher(topicShift)
+var topicShift = mustMatcher(`^\W*(also|another|separately|one more|unrelated|on (a|an) (other|another|separate|different) (note|topic)|by the way|btw|p\.?s\.?|and (one|another) (more )?thing|while i'?m (here|at it)|また|あと(、|,|は|もう|一つ)|ついでに|別件|それから|もう一(つ|点)|他に|ほかに)`)
 
 // joinElaboration folds into an out-of-scope ask the feature sentences next
 // to it in the same message: a customer who asks for a self-hosted edition
@@ -37,7 +34,7 @@ func joinElaboration(sents []sentence) {
 				if step < 0 {
 					later = j + 1
 				}
-				if topicShiftM.match(sents[later].folded) {
+				if topicShift.match(sents[later].folded) {
 					break
 				}
 				s.pred.Kind, s.ng, s.by = voc.KindOutOfScope, sents[i].ng, voc.ByRule

@@ -2,7 +2,6 @@ package classifier
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/voc-dev/voc"
 )
@@ -12,15 +11,11 @@ import (
 // something wrong with notifications?", 「直していただけますか」): what
 // it refers to is a fault the customer reports, even when the model read
 // the description as a remark and the request as a question.
-var fixRequest = regexp.MustCompile(`((can|could|would) you (please )?(look( into| at)?|check|fix|investigate)( (it|this|that|on this|on it))?( please)?\W*$|^\W*please (fix|look into|investigate)( (it|this|that))?\b|\b(anything|something) (going on|wrong|broken|up)( (with|on|today)\b|\W*$)|\bis (something|anything|it) (wrong|broken|down)\b|(直して|修正して)(ください|いただ|もらえ|ほしい)|(調べて|確認して)(いただけ|もらえ)ます(か|でしょうか)|ご確認(を)?(お願い|ください|いただけ))`)
-
-var fixRequestM = newMatcher(fixRequest)
+var fixRequest = mustMatcher(`((can|could|would) you (please )?(look( into| at)?|check|fix|investigate)( (it|this|that|on this|on it))?( please)?\W*$|^\W*please (fix|look into|investigate)( (it|this|that))?\b|\b(anything|something) (going on|wrong|broken|up)( (with|on|today)\b|\W*$)|\bis (something|anything|it) (wrong|broken|down)\b|(直して|修正して)(ください|いただ|もらえ|ほしい)|(調べて|確認して)(いただけ|もらえ)ます(か|でしょうか)|ご確認(を)?(お願い|ください|いただけ))`)
 
 // fixVerb matches an explicit ask to fix ("please fix it", 「直していただけると
 // 助かります」), which a request for something new never is.
-var fixVerb = regexp.MustCompile(`\bplease fix\b|\bfix (it|this|that)\b|(直して|修正して)(ください|いただ|もらえ|ほしい)`)
-
-var fixVerbM = newMatcher(fixVerb)
+var fixVerb = mustMatcher(`\bplease fix\b|\bfix (it|this|that)\b|(直して|修正して)(ください|いただ|もらえ|ほしい)`)
 
 // fixRequestBefore is how many sentences before the request, in the same
 // message, are taken as the fault it refers to; when there are none (the
@@ -41,14 +36,14 @@ func promoteFixRequests(sents []sentence) {
 		s := &sents[i]
 		// The model may read "it would help if you fixed it soon" as a
 		// request; asking for a fix is a report of what is broken.
-		fixVerb := s.pred.Kind == voc.KindFeature && fixVerbM.match(s.folded)
+		fixVerb := s.pred.Kind == voc.KindFeature && fixVerb.match(s.folded)
 		if s.by == voc.ByHuman || (s.pred.Kind.Backlog() && !fixVerb) {
 			continue
 		}
-		if !fixRequestM.match(s.folded) || bugBefore(sents[:i]) {
+		cue := fixRequest.find(s.folded)
+		if cue == "" || bugBefore(sents[:i]) {
 			continue
 		}
-		cue := fixRequest.FindString(s.folded)
 		free := func(j int) bool {
 			return j >= 0 && j < len(sents) && sents[j].msg == s.msg && !sents[j].pred.Kind.Backlog() && sents[j].by != voc.ByHuman
 		}

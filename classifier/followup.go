@@ -2,7 +2,6 @@ package classifier
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/voc-dev/voc"
 	"github.com/voc-dev/voc/internal/textnorm"
@@ -10,9 +9,7 @@ import (
 
 // assent matches a customer's reply that agrees to what support offered
 // ("please do", "yes please", 「お願いします」) or points back at it.
-var assent = regexp.MustCompile(`^\W*(yes|yeah|yep|ok|okay|sure|please( do)?|great|perfect|thanks|thank you)\b|^\W*(はい|ぜひ|お願いします|お願いいたします|よろしくお願い)`)
-
-var assentM = newMatcher(assent)
+var assent = mustMatcher(`^\W*(yes|yeah|yep|ok|okay|sure|please( do)?|great|perfect|thanks|thank you)\b|^\W*(はい|ぜひ|お願いします|お願いいたします|よろしくお願い)`)
 
 // maxAssentTerms is how many content terms a follow-up may have and still
 // be only an answer to support, not an ask of its own.
@@ -20,9 +17,7 @@ const maxAssentTerms = 4
 
 // closing matches a request that asks for nothing but consideration of
 // what was asked before ("please consider it", 「ご検討よろしくお願いします」).
-var closing = regexp.MustCompile(`(please )?(consider|look into) (it|this|that)|ご検討|ご一考|検討(して|いただ|お願い)`)
-
-var closingM = newMatcher(closing)
+var closing = mustMatcher(`(please )?(consider|look into) (it|this|that)|ご検討|ご一考|検討(して|いただ|お願い)`)
 
 // maxClosingTerms is how many content terms such a request may have: one,
 // for the lone kanji of politeness (幸いです, お願い).
@@ -50,18 +45,18 @@ func followUps(conv voc.Conversation, sents []sentence) (kind voc.Kind, cue stri
 			break
 		}
 	}
-	if at >= 0 && (questionFirst(sents) || bugBesideRequest(sents, -1) >= 0) {
+	if at >= 0 && (questionFirst(sents) || len(bugsBesideRequests(sents, len(conv.Messages))) > 0) {
 		// Read support's replies (costly: they are cleaned and searched)
 		// only when a question came before any ask, or a bug report
 		// shares a message with a request or a question.
 		var vat int
-		kind, cue, vat = agentVerdictAt(conv)
+		kind, cue, vat = agentVerdict(conv)
 		known = true
 		if kind == voc.KindFeature {
 			// Support calls it a gap ("isn't available yet, I've logged
 			// the request"): what the customer reported as broken
 			// beside that request is the limitation it is about.
-			for i := bugBesideRequest(sents, vat); i >= 0; i = bugBesideRequest(sents, vat) {
+			for _, i := range bugsBesideRequests(sents, vat) {
 				s := &sents[i]
 				s.pred.Kind, s.by = voc.KindFeature, voc.ByRule
 				s.pred.Reason += fmt.Sprintf("; support's reply calls it a gap (%q), not a fault", cue)
@@ -97,8 +92,8 @@ func followUps(conv voc.Conversation, sents []sentence) (kind voc.Kind, cue stri
 			asked = true
 			continue
 		}
-		replies := at >= 0 && s.msg > at && (assentM.match(s.folded) || deictic.MatchString(s.folded))
-		closes := i > 0 && sents[i-1].msg == s.msg && sents[i-1].pred.Kind.Backlog() && closingM.match(s.folded)
+		replies := at >= 0 && s.msg > at && (assent.match(s.folded) || deictic.match(s.folded))
+		closes := i > 0 && sents[i-1].msg == s.msg && sents[i-1].pred.Kind.Backlog() && closing.match(s.folded)
 		if !replies && !closes {
 			asked = true
 			continue
@@ -120,26 +115,23 @@ func followUps(conv voc.Conversation, sents []sentence) (kind voc.Kind, cue stri
 	return kind, cue, known
 }
 
-// bugBesideRequest returns the first bug report, not labelled by a person
-// and not stating a failure outright ("error 504", "it crashes"), in a
-// customer message that also holds a request or a question, before message
-// at (any message when at < 0); -1 when there is none.
-func bugBesideRequest(sents []sentence, at int) int {
+// bugsBesideRequests returns the bug reports, not labelled by a person and
+// not stating a failure outright ("error 504", "it crashes"), in customer
+// messages before message at that also hold a request or a question.
+func bugsBesideRequests(sents []sentence, at int) []int {
 	asks := map[int]bool{}
 	for _, s := range sents {
 		if s.pred.Kind == voc.KindFeature || s.pred.Kind == voc.KindQuestion {
 			asks[s.msg] = true
 		}
 	}
+	var out []int
 	for i, s := range sents {
-		if at >= 0 && s.msg >= at {
-			break
-		}
-		if s.pred.Kind == voc.KindBug && s.by != voc.ByHuman && asks[s.msg] && !faultM.match(s.folded) {
-			return i
+		if s.msg < at && s.pred.Kind == voc.KindBug && s.by != voc.ByHuman && asks[s.msg] && !fault.match(s.folded) {
+			out = append(out, i)
 		}
 	}
-	return -1
+	return out
 }
 
 // questionFirst reports whether the customer asked a question before any
@@ -154,23 +146,4 @@ func questionFirst(sents []sentence) bool {
 		}
 	}
 	return false
-}
-
-// agentVerdictAt is agentVerdict with the index of the message that holds
-// the verdict; at is -1 when support never replied, and kind is empty
-// when its replies hold no verdict (then at is its first reply).
-func agentVerdictAt(conv voc.Conversation) (kind voc.Kind, cue string, at int) {
-	at = -1
-	for i, m := range conv.Messages {
-		if m.Role != voc.RoleAgent {
-			continue
-		}
-		if at < 0 {
-			at = i
-		}
-		if k, c := agentVerdict(voc.Conversation{Messages: []voc.Message{m}}); k != "" {
-			return k, c, i
-		}
-	}
-	return "", "", at
 }

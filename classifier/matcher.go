@@ -66,6 +66,23 @@ func (m *matcher) match(folded string) bool {
 	return m.re.MatchString(folded)
 }
 
+// find returns the leftmost match of the pattern in folded ("" when there
+// is none), the gate checked first as in match; a literal between word
+// boundaries is returned without them.
+func (m *matcher) find(folded string) string {
+	if !m.match(folded) {
+		return ""
+	}
+	if m.plain {
+		return m.gate[0]
+	}
+	return m.re.FindString(folded)
+}
+
+// mustMatcher compiles pattern (for folded text, so lower-case) into a
+// matcher; it panics on a bad pattern, like regexp.MustCompile.
+func mustMatcher(pattern string) matcher { return newMatcher(regexp.MustCompile(pattern)) }
+
 func containsAny(s string, lits []string) bool {
 	for _, l := range lits {
 		if strings.Contains(s, l) {

@@ -35,6 +35,10 @@ func TestMatcherAgreesWithRegexp(t *testing.T) {
 			if got, want := m.match(s), re.MatchString(s); got != want {
 				t.Errorf("%s on %q: matcher %v, regexp %v", p, s, got, want)
 			}
+			found, want := m.find(s), re.FindString(s)
+			if (found != "") != re.MatchString(s) || (!m.plain && found != want) || (m.plain && found != "" && !strings.Contains(want, found)) {
+				t.Errorf("%s on %q: find %q, regexp %q", p, s, found, want)
+			}
 		}
 	}
 	// The fast paths are the ones taken.

@@ -2,7 +2,6 @@ package classifier
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/voc-dev/voc"
 )
@@ -14,14 +13,12 @@ import (
 // sentence is the request's reason, not a fault report, even when it says
 // "can't" or "error".
 var (
-	coping    = regexp.MustCompile(`(\bwithout (that|this|it|one|such)\b|\b(error|time)[- ]?(prone|consuming)\b|\bby hand\b|\bmanually\b|\bwork[- ]?around\b|defeats the purpose|\bcan'?t \w+( \w+){0,3} until\b|\bnothing in \w+ (shows|lets|tells)\b|手作業|手動で|がないと|なしでは|説明が楽)`)
-	situation = regexp.MustCompile(`(\b(lose|losing|lost|no|without|bad|poor|weak) (mobile |cell |phone )?(signal|reception|coverage|connectivity)\b|電波が(入ら|入りにく|弱|な)|圏外)`)
+	coping    = mustMatcher(`(\bwithout (that|this|it|one|such)\b|\b(error|time)[- ]?(prone|consuming)\b|\bby hand\b|\bmanually\b|\bwork[- ]?around\b|defeats the purpose|\bcan'?t \w+( \w+){0,3} until\b|\bnothing in \w+ (shows|lets|tells)\b|手作業|手動で|がないと|なしでは|説明が楽)`)
+	situation = mustMatcher(`(\b(lose|losing|lost|no|without|bad|poor|weak) (mobile |cell |phone )?(signal|reception|coverage|connectivity)\b|電波が(入ら|入りにく|弱|な)|圏外)`)
 	// fault is a failure stated outright ("the sync fails"): coping with
 	// it by hand is a workaround for a bug, not the reason for a request.
-	fault = regexp.MustCompile(`(crash|\bfail(s|ed|ing)?\b|doesn'?t work|does not work|not working|stopped working|\berror (\d{3}|code)|\b5\d\d\b|time(s|d)? ?out\b|\bbroken\b|落ち(る|ます|て)|エラー|不具合|バグ)`)
+	fault = mustMatcher(`(crash|\bfail(s|ed|ing)?\b|doesn'?t work|does not work|not working|stopped working|\berror (\d{3}|code)|\b5\d\d\b|time(s|d)? ?out\b|\bbroken\b|落ち(る|ます|て)|エラー|不具合|バグ)`)
 )
-
-var copingM, situationM, faultM = newMatcher(coping), newMatcher(situation), newMatcher(fault)
 
 // demoteMotivation relabels as other each sentence the model took for a
 // bug that states a request's motivation in a message that also holds a
@@ -40,12 +37,9 @@ func demoteMotivation(sents []sentence) {
 		if s.pred.Kind != voc.KindBug || s.by == voc.ByHuman || !asks[s.msg] {
 			continue
 		}
-		var cue string
-		switch {
-		case situationM.match(s.folded):
-			cue = situation.FindString(s.folded)
-		case copingM.match(s.folded) && !faultM.match(s.folded):
-			cue = coping.FindString(s.folded)
+		cue := situation.find(s.folded)
+		if cue == "" && !fault.match(s.folded) {
+			cue = coping.find(s.folded)
 		}
 		if cue != "" {
 			s.pred.Reason += fmt.Sprintf("; the reason for a request in the same message (%q), not a fault report", cue)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/voc-dev/voc"
+	"github.com/voc-dev/voc/prioritizer"
 	"github.com/voc-dev/voc/store"
 )
 
@@ -58,6 +59,12 @@ func cmdFaults(ctx context.Context, e *env, fs *flag.FlagSet, args []string) err
 	format := fs.String("format", "text", "output: text or json")
 	unclear := fs.Bool("unclear", false, "list the complaints whose fault is unclear, to review and label (voc label ITEM KIND --fault F)")
 	return withApp(ctx, e, fs, args, func(a *app) error {
+		if *format != "text" && *format != "json" {
+			return fmt.Errorf("unknown format %q (want text or json)", *format)
+		}
+		if *weeks < 1 {
+			return fmt.Errorf("--weeks %d: want at least one week", *weeks)
+		}
 		since := time.Now().AddDate(0, 0, -7**weeks)
 		if *unclear {
 			return listUnclear(ctx, e, a, since, *format)
@@ -131,19 +138,11 @@ func listUnclear(ctx context.Context, e *env, a *app, since time.Time, format st
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ITEM\tASKED\tKIND\tACCOUNT\tQUOTE")
 	for _, c := range out {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", c.ID, c.AskedAt.Format("2006-01-02"), c.Kind, c.Account, shortQuote(c.Quote))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", c.ID, c.AskedAt.Format("2006-01-02"), c.Kind, c.Account, prioritizer.Shorten(c.Quote, 90))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "\nSay whose fault each is: voc label ITEM KIND --fault service|customer")
 	return nil
-}
-
-// shortQuote is a quote cut to one table line.
-func shortQuote(q string) string {
-	if r := []rune(q); len(r) > 90 {
-		return string(r[:89]) + "…"
-	}
-	return q
 }

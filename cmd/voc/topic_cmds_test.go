@@ -151,6 +151,12 @@ func TestFaultsUnclearToLabel(t *testing.T) {
 		}
 		return n
 	}
+	if code, _, errs := runVoc(t, "faults", "--format", "xml", "--db", db); code != 1 || !strings.Contains(errs, `unknown format "xml"`) {
+		t.Errorf("bad format: %d %q", code, errs)
+	}
+	if code, _, errs := runVoc(t, "faults", "--weeks", "0", "--db", db); code != 1 || !strings.Contains(errs, "--weeks 0") {
+		t.Errorf("no weeks: %d %q", code, errs)
+	}
 	before, n := list(), unclear()
 	if len(before) == 0 || len(before) != n {
 		t.Fatalf("%d unclear complaints listed, %d counted", len(before), n)
