@@ -71,7 +71,7 @@ type Server struct {
 	cfg      Config
 	log      *slog.Logger
 	mux      *http.ServeMux
-	handlers map[string]EventFunc
+	handlers map[string]handler
 	jobs     []Job
 	metrics  *metrics
 	wake     chan struct{}
@@ -117,7 +117,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 8
 	}
-	s := &Server{cfg: cfg, log: cfg.Log, mux: http.NewServeMux(), handlers: map[string]EventFunc{},
+	s := &Server{cfg: cfg, log: cfg.Log, mux: http.NewServeMux(), handlers: map[string]handler{},
 		wake: make(chan struct{}, 1), addr: make(chan string, 1)}
 	m, err := newMetrics(cfg.Registry, cfg.Queue)
 	if err != nil {

@@ -26,12 +26,32 @@ func (p permanent) Unwrap() error { return p.error }
 // kind + "." ("github" covers "github.issues"); the longest match wins.
 // Events no function claims are recorded as done without work, as GitHub's
 // pings and other kinds voc does not act on are.
-func (s *Server) HandleEvents(kind string, fn EventFunc) { s.handlers[kind] = fn }
+func (s *Server) HandleEvents(kind string, fn EventFunc) { s.handlers[kind] = handler{one: fn} }
 
-func (s *Server) handlerFor(kind string) EventFunc {
+// BatchFunc does the work of several queued events of one kind at once and
+// returns one error per event, in their order (nil: that event is done).
+// Like EventFunc it must be idempotent: an event whose worker dies before
+// recording success is run again, with or without the others.
+type BatchFunc func(ctx context.Context, evs []store.Event) []error
+
+// HandleEventBatches registers fn for kind as HandleEvents does, but hands
+// it every event of that kind a worker claims at once, in one call: work
+// that serves all of them alike (ranking the backlog after a burst of
+// Slack reactions) is then done once per batch, not once per event.
+func (s *Server) HandleEventBatches(kind string, fn BatchFunc) { s.handlers[kind] = handler{batch: fn} }
+
+// handler is what an event kind was registered with: one of the two.
+type handler struct {
+	one   EventFunc
+	batch BatchFunc
+}
+
+// handlerFor returns the handler of kind and the kind it was registered
+// under ("" when none claims it).
+func (s *Server) handlerFor(kind string) (handler, string) {
 	for k := kind; k != ""; {
-		if fn, ok := s.handlers[k]; ok {
-			return fn
+		if h, ok := s.handlers[k]; ok {
+			return h, k
 		}
 		i := strings.LastIndexByte(k, '.')
 		if i < 0 {
@@ -39,7 +59,7 @@ func (s *Server) handlerFor(kind string) EventFunc {
 		}
 		k = k[:i]
 	}
-	return nil
+	return handler{}, ""
 }
 
 // work claims and processes events until stop is done. Processing runs
@@ -56,18 +76,25 @@ func (s *Server) work(stop, workCtx context.Context, n int) {
 		}
 		var done []finished
 		claimed := time.Now()
-		for i, ev := range evs {
+		rest, batches := s.splitBatches(evs)
+		for _, b := range batches {
+			if stop.Err() != nil {
+				break // release hands them back
+			}
+			done = append(done, s.processBatch(workCtx, b)...)
+		}
+		for i, ev := range rest {
 			if stop.Err() != nil {
 				// Shutting down: hand the rest back untouched (release
 				// does this for every event we hold).
-				s.log.Info("shutdown: leaving claimed events to the next server", "events", len(evs)-i)
+				s.log.Info("shutdown: leaving claimed events to the next server", "events", len(rest)-i)
 				break
 			}
 			if time.Since(claimed) > s.cfg.Lease/2 {
 				// Slow work: leave the rest to be claimed again when their
 				// leases lapse rather than run them after another worker
 				// may have taken them.
-				s.log.Warn("batch slower than half its lease; leaving the rest", "events", len(evs)-i)
+				s.log.Warn("batch slower than half its lease; leaving the rest", "events", len(rest)-i)
 				break
 			}
 			if f, ok := s.process(workCtx, ev); ok {
@@ -144,18 +171,82 @@ func (s *Server) complete(ctx context.Context, done []finished) {
 	}
 }
 
+// batch is the claimed events of one kind registered with
+// HandleEventBatches.
+type batch struct {
+	fn  BatchFunc
+	evs []store.Event
+}
+
+// splitBatches takes out of evs the events whose handler takes batches,
+// grouped by the kind it was registered under in order of first claim, and
+// returns the rest in their order.
+func (s *Server) splitBatches(evs []store.Event) ([]store.Event, []*batch) {
+	var rest []store.Event
+	var batches []*batch
+	byKind := map[string]*batch{}
+	for _, ev := range evs {
+		h, k := s.handlerFor(ev.Kind)
+		if h.batch == nil {
+			rest = append(rest, ev)
+			continue
+		}
+		b := byKind[k]
+		if b == nil {
+			b = &batch{fn: h.batch}
+			byKind[k] = b
+			batches = append(batches, b)
+		}
+		b.evs = append(b.evs, ev)
+	}
+	return rest, batches
+}
+
 // process runs one event's work; a success is returned for complete.
 func (s *Server) process(ctx context.Context, ev store.Event) (finished, bool) {
 	start := time.Now()
-	fn := s.handlerFor(ev.Kind)
+	h, _ := s.handlerFor(ev.Kind)
 	var err error
-	if fn != nil {
-		err = safely(func() error { return fn(ctx, ev) })
+	if h.one != nil {
+		err = safely(func() error { return h.one(ctx, ev) })
 	}
+	return s.settle(ctx, ev, h.one == nil, err, time.Since(start))
+}
+
+// processBatch runs the work of a batch in one call and settles each of
+// its events by its own result; the successes are returned for complete.
+// A panic, or a result count that does not match, fails them all.
+func (s *Server) processBatch(ctx context.Context, b *batch) []finished {
+	start := time.Now()
+	var errs []error
+	err := safely(func() error {
+		errs = b.fn(ctx, b.evs)
+		if len(errs) != len(b.evs) {
+			return fmt.Errorf("batch handler returned %d results for %d events", len(errs), len(b.evs))
+		}
+		return nil
+	})
+	took := time.Since(start)
+	var done []finished
+	for i, ev := range b.evs {
+		evErr := err
+		if evErr == nil {
+			evErr = errs[i]
+		}
+		if f, ok := s.settle(ctx, ev, false, evErr, took); ok {
+			done = append(done, f)
+		}
+	}
+	return done
+}
+
+// settle records the outcome of one event's work: a success is returned
+// for complete, a failure is retried later or set aside.
+func (s *Server) settle(ctx context.Context, ev store.Event, ignored bool, err error, took time.Duration) (finished, bool) {
 	log := s.log.With("event", ev.ID, "source", ev.Source, "kind", ev.Kind, "delivery", ev.DeliveryID, "attempt", ev.Attempts)
 	switch {
 	case err == nil:
-		return finished{ev: ev, ignored: fn == nil, took: time.Since(start)}, true
+		return finished{ev: ev, ignored: ignored, took: took}, true
 	case ctx.Err() != nil:
 		// Cancelled by shutdown: release hands it back without counting.
 		log.Warn("event interrupted by shutdown; it will run again", "err", err)
