@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/voc-dev/voc"
 	"github.com/voc-dev/voc/classifier"
 	"github.com/voc-dev/voc/classifier/llm"
@@ -39,6 +41,9 @@ type app struct {
 	// trackerHTTP, when set, is the HTTP client trackers are reached
 	// with (voc serve counts their calls through it).
 	trackerHTTP *http.Client
+	// rankTime, when set, observes how long each ranking of the backlog
+	// takes (voc serve exports it as voc_rank_seconds).
+	rankTime prometheus.Observer
 	// pipe serialises the stages that rewrite topics within a process;
 	// store.WithLock does it across servers.
 	pipe sync.Mutex

@@ -38,6 +38,7 @@ func (a *app) newServer(addr, id string) (*server.Server, error) {
 	reg := prometheus.NewRegistry()
 	calls := newCallMetrics(reg)
 	a.trackerHTTP = &http.Client{Transport: calls.wrap(trackerTransport())}
+	a.rankTime = newRankTimer(reg)
 	srv, err := server.New(server.Config{Addr: sc.Addr, ID: id, Queue: a.st, Jobs: a.st, Log: a.log, Registry: reg,
 		Ready: a.st.Ping, Workers: sc.Workers, Lease: sc.Lease})
 	if err != nil {

@@ -30,6 +30,15 @@ func newCallMetrics(reg *prometheus.Registry) *callMetrics {
 	return m
 }
 
+// newRankTimer is the histogram of how long each ranking of the whole
+// backlog takes: its count says how many rankings a burst of events cost.
+func newRankTimer(reg *prometheus.Registry) prometheus.Histogram {
+	h := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "voc_rank_seconds",
+		Help: "Time to cluster and score the whole backlog, per ranking.", Buckets: prometheus.ExponentialBuckets(0.01, 4, 8)})
+	reg.MustRegister(h)
+	return h
+}
+
 type countingTransport struct {
 	base http.RoundTripper
 	m    *callMetrics

@@ -189,7 +189,7 @@ func kindWord(k string) string {
 
 // register says what the queued Slack requests do.
 func (sl *slackIn) register(srv *server.Server) {
-	srv.HandleEvents("slack.event", sl.onEvent)
+	srv.HandleEventBatches("slack.event", sl.onEvents)
 	srv.HandleEvents("slack.command", sl.onCommand)
 	srv.HandleEvents("slack.interaction", sl.onInteraction)
 }
@@ -211,25 +211,70 @@ func (sl *slackIn) decode(ev store.Event) (slack.Request, error) {
 	return req, nil
 }
 
-// onEvent handles a reaction added or removed: the thread is read again
-// (its labels follow its reactions), stored, classified and ranked, and
-// voc says in the thread what it recorded.
-func (sl *slackIn) onEvent(ctx context.Context, ev store.Event) error {
-	req, err := sl.decode(ev)
-	if err != nil {
-		return err
-	}
+// onEvents handles the reactions added or removed that a worker claimed
+// together: each thread is read again (its labels follow its reactions),
+// all are stored, classified and ranked once, however many there are, and
+// voc says in each thread what it recorded. A thread that cannot be read
+// fails only its own event.
+func (sl *slackIn) onEvents(ctx context.Context, evs []store.Event) []error {
+	errs := make([]error, len(evs))
 	if sl.thread == nil {
-		return server.Permanent(fmt.Errorf("slack: cannot read the tagged message's thread (is %s set?)", envSlackBot))
+		for i := range errs {
+			errs[i] = server.Permanent(fmt.Errorf("slack: cannot read the tagged message's thread (is %s set?)", envSlackBot))
+		}
+		return errs
 	}
-	conv, err := sl.thread.Thread(ctx, req.Channel, req.MessageTS)
-	if errors.Is(err, slackcollector.ErrNoThread) {
-		return nil // deleted since
+	type tagged struct {
+		i    int
+		req  slack.Request
+		conv voc.Conversation
 	}
-	if err != nil {
-		return err
+	var work []tagged
+	var convs []voc.Conversation
+	at := map[string]int{} // conversation -> its index in convs
+	for i, ev := range evs {
+		req, err := sl.decode(ev)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		conv, err := sl.thread.Thread(ctx, req.Channel, req.MessageTS)
+		if errors.Is(err, slackcollector.ErrNoThread) {
+			continue // deleted since
+		}
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		// Two reactions on one thread store it once, as last read.
+		if j, ok := at[conv.ExternalID]; ok {
+			convs[j] = conv
+		} else {
+			at[conv.ExternalID] = len(convs)
+			convs = append(convs, conv)
+		}
+		work = append(work, tagged{i: i, req: req, conv: conv})
 	}
-	rec, err := sl.record(ctx, conv, sl.reactions[req.Reaction])
+	if len(work) == 0 {
+		return errs
+	}
+	if err := sl.store(ctx, convs); err != nil {
+		for _, w := range work {
+			errs[w.i] = err
+		}
+		return errs
+	}
+	ranks := sl.ranks(ctx)
+	for _, w := range work {
+		errs[w.i] = sl.replyReaction(ctx, evs[w.i], w.req, w.conv, ranks)
+	}
+	return errs
+}
+
+// replyReaction says in the thread what a reaction recorded, or that a
+// removed one no longer holds.
+func (sl *slackIn) replyReaction(ctx context.Context, ev store.Event, req slack.Request, conv voc.Conversation, ranks map[int64]int) error {
+	rec, err := sl.recorded(ctx, conv, sl.reactions[req.Reaction], ranks)
 	if err != nil {
 		return err
 	}
@@ -319,12 +364,10 @@ func (sl *slackIn) onInteraction(ctx context.Context, ev store.Event) error {
 	return sl.once(ctx, ev, func() error { return sl.client.Respond(ctx, req.ResponseURL, msg, nil) })
 }
 
-// record stores a conversation, classifies and ranks, and says which topic
-// the ask of kind (any backlog ask when empty) landed in.
-func (sl *slackIn) record(ctx context.Context, conv voc.Conversation, kind voc.Kind) (slack.Recorded, error) {
-	rec := slack.Recorded{Kind: string(kind)}
-	err := sl.a.locked(ctx, func() error {
-		if _, err := sl.a.st.UpsertConversations(ctx, []voc.Conversation{conv}); err != nil {
+// store stores conversations, then classifies and ranks once for all.
+func (sl *slackIn) store(ctx context.Context, convs []voc.Conversation) error {
+	return sl.a.locked(ctx, func() error {
+		if _, err := sl.a.st.UpsertConversations(ctx, convs); err != nil {
 			return err
 		}
 		if err := sl.a.classify(ctx, io.Discard); err != nil {
@@ -332,9 +375,38 @@ func (sl *slackIn) record(ctx context.Context, conv voc.Conversation, kind voc.K
 		}
 		return sl.a.rank(ctx, io.Discard)
 	})
-	if err != nil {
-		return rec, err
+}
+
+// record stores a conversation, classifies and ranks, and says which topic
+// the ask of kind (any backlog ask when empty) landed in.
+func (sl *slackIn) record(ctx context.Context, conv voc.Conversation, kind voc.Kind) (slack.Recorded, error) {
+	if err := sl.store(ctx, []voc.Conversation{conv}); err != nil {
+		return slack.Recorded{Kind: string(kind)}, err
 	}
+	return sl.recorded(ctx, conv, kind, sl.ranks(ctx))
+}
+
+// ranks maps each open topic to its place in the backlog (none when the
+// backlog cannot be read: the reply then goes without a rank).
+func (sl *slackIn) ranks(ctx context.Context) map[int64]int {
+	out := map[int64]int{}
+	entries, err := sl.a.backlog(ctx)
+	if err != nil {
+		sl.a.log.Warn("slack: backlog ranks not read", "err", err)
+		return out
+	}
+	for _, e := range entries {
+		if e.Status != voc.StatusDeclined {
+			out[e.ID] = e.Rank
+		}
+	}
+	return out
+}
+
+// recorded says which topic the stored conversation's ask of kind (any
+// backlog ask when empty) is in, and its rank.
+func (sl *slackIn) recorded(ctx context.Context, conv voc.Conversation, kind voc.Kind, ranks map[int64]int) (slack.Recorded, error) {
+	rec := slack.Recorded{Kind: string(kind)}
 	items, err := sl.a.st.ConversationItems(ctx, conv.Source, conv.ExternalID)
 	if err != nil {
 		return rec, err
@@ -353,13 +425,7 @@ func (sl *slackIn) record(ctx context.Context, conv voc.Conversation, kind voc.K
 		return rec, err
 	}
 	rec.Kind, rec.TopicID, rec.Topic, rec.New = string(pick.Kind), t.ID, sl.a.redactor.Redact(t.Title), t.Items == 1
-	if entries, err := sl.a.backlog(ctx); err == nil {
-		for _, e := range entries {
-			if e.ID == t.ID && e.Status != voc.StatusDeclined {
-				rec.Rank = e.Rank
-			}
-		}
-	}
+	rec.Rank = ranks[t.ID]
 	if sl.publicURL != "" {
 		rec.Link = fmt.Sprintf("%s/topics/%d", sl.publicURL, t.ID)
 	}

@@ -44,6 +44,23 @@ type slackFake struct {
 	users   map[string][2]string        // user ID → real name, e-mail
 	calls   []slackCall
 	posted  int
+	// gate, while set, holds every conversations.replies call until it
+	// is closed.
+	gate chan struct{}
+}
+
+// holdReplies makes thread reads wait until release is called.
+func (f *slackFake) holdReplies() (release func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	g := make(chan struct{})
+	f.gate = g
+	return func() {
+		f.mu.Lock()
+		f.gate = nil
+		f.mu.Unlock()
+		close(g)
+	}
 }
 
 // slackCall is one request the fake saw.
@@ -157,6 +174,12 @@ func (f *slackFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Del("token")
 		call.Form = v
+	}
+	f.mu.Lock()
+	gate := f.gate
+	f.mu.Unlock()
+	if gate != nil && method == "conversations.replies" {
+		<-gate
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -510,6 +533,98 @@ func TestServeSlackReactionTagging(t *testing.T) {
 	}
 	if after["conversations"] != before["conversations"]+1 {
 		t.Fatalf("conversations: %d before, %d after; want exactly one more", before["conversations"], after["conversations"])
+	}
+}
+
+// TestServeSlackReactionBurst: support staff tag ten threads at once.
+// The reactions a worker claims together are stored, classified and ranked
+// as one batch, so the burst costs a few rankings of the backlog, not ten,
+// and every thread still gets its own label, topic and one reply.
+func TestServeSlackReactionBurst(t *testing.T) {
+	s := newSlackServe(t, true)
+	ctx := context.Background()
+	ch := "C123ABC456"
+	s.fake.addUser("U222222222", "Dana Scully", "dana@scully.example.com")
+	asks := []string{
+		"The invoice export crashes with an error 500 every time I click Download PDF.",
+		"Could you add a dark mode to the web app? The white screen hurts at night.",
+		"Login with Okta SSO fails with an invalid SAML response since this morning.",
+		"Please let us export the time report to Excel, not only CSV.",
+		"The mobile app logs me out every few minutes on Android 14.",
+		"We would love recurring tasks that repeat every Monday.",
+		"The calendar sync with Google shows every event an hour late.",
+		"Can you add a bulk edit to change the assignee of many tasks at once?",
+		"Attachments over 10 MB fail to upload with a network error.",
+		"Please add two-factor authentication with an authenticator app.",
+	}
+	var tss []string
+	for i, text := range asks {
+		ts := fmt.Sprintf("%d.%06d", time.Now().Add(-2*time.Hour).Unix(), 400+i)
+		tss = append(tss, ts)
+		s.fake.setThread(ch, ts, slackMessage(ts, ts, "U222222222", text, "bulb"))
+	}
+	rankings := func() int {
+		t.Helper()
+		_, metrics := send(t, "GET", s.base+"/metrics", "", nil)
+		for _, line := range strings.Split(metrics, "\n") {
+			if n, ok := strings.CutPrefix(line, "voc_rank_seconds_count "); ok {
+				v, err := strconv.Atoi(n)
+				if err != nil {
+					t.Fatalf("voc_rank_seconds_count %q: %v", n, err)
+				}
+				return v
+			}
+		}
+		t.Fatalf("/metrics has no voc_rank_seconds_count:\n%s", metrics)
+		return 0
+	}
+	// The pipeline job ranks once at start-up; the burst is counted after.
+	waitFor(t, "the start-up ranking", func() bool { return rankings() >= 1 })
+	before := rankings()
+	// Thread reads wait until the whole burst is queued, as they would
+	// behind a ranking of a large backlog.
+	release := s.fake.holdReplies()
+	for i, ts := range tss {
+		ev := reactionEvent(t, "reaction_added", "bulb", ch, ts, fmt.Sprintf("Ev0BURST%04d", i))
+		if code, body := postSlack(t, s.base+"/slack/events", ev, "application/json"); code != 200 || !strings.Contains(body, `"queued":true`) {
+			release()
+			t.Fatalf("reaction %d: %d %s", i, code, body)
+		}
+	}
+	release()
+	waitFor(t, "a reply in every thread", func() bool { return len(s.fake.posts(ch)) >= len(tss) || s.dead(t) > 0 })
+	if d := s.dead(t); d > 0 {
+		t.Fatalf("%d reaction events set aside", d)
+	}
+	ranked := rankings() - before
+	// Two workers each hold one batch while the reads wait, and the rest
+	// (at most the claim size of 8) is the third.
+	if ranked < 1 || ranked > 3 {
+		t.Fatalf("a burst of %d reactions ranked the backlog %d times, want 1 to 3", len(tss), ranked)
+	}
+	t.Logf("a burst of %d reactions ranked the backlog %d times", len(tss), ranked)
+	replied := map[string]int{}
+	for _, p := range s.fake.posts(ch) {
+		replied[p.Form.Get("thread_ts")]++
+		if !strings.Contains(p.Form.Get("text"), "Recorded as a feature request in") {
+			t.Errorf("reply in thread %s: %q, want it recorded as a feature request", p.Form.Get("thread_ts"), p.Form.Get("text"))
+		}
+	}
+	for i, ts := range tss {
+		if replied[ts] != 1 {
+			t.Errorf("thread %d (%s): %d replies, want 1", i, ts, replied[ts])
+		}
+		items, err := s.a.st.ConversationItems(ctx, "slack", ch+":"+ts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, it := range items {
+			found = found || (it.Kind == voc.KindFeature && it.DecidedBy == voc.ByHuman && it.TopicID != nil)
+		}
+		if !found {
+			t.Errorf("thread %d (%s): no person's feature request in a topic: %+v", i, ts, items)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/voc-dev/voc"
 	"github.com/voc-dev/voc/collectors"
@@ -85,6 +86,10 @@ func (a *app) classify(ctx context.Context, w io.Writer) error {
 
 // rank recomputes the topics from every backlog item and stores them.
 func (a *app) rank(ctx context.Context, w io.Writer) error {
+	if a.rankTime != nil {
+		start := time.Now()
+		defer func() { a.rankTime.Observe(time.Since(start).Seconds()) }()
+	}
 	rows, err := a.st.BacklogItems(ctx)
 	if err != nil {
 		return err
