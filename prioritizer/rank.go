@@ -439,7 +439,8 @@ func majority(m map[string]int) string {
 // to the centroid wins, long ones discounted (by the square root of how
 // much they overflow the title: more would prefer a short aside to the
 // long sentence that names the ask), the shortest on ties. It is
-// then trimmed to a readable length and starts with a capital.
+// then stripped of the greeting or filler it opens with ("Hey, can I …"),
+// trimmed to a readable length and starts with a capital.
 func title(asks []Ask, cl *cluster, fams map[string]*clusterer) string {
 	type cand struct {
 		j   int
@@ -517,7 +518,7 @@ func title(asks []Ask, cl *cluster, fams map[string]*clusterer) string {
 			}
 		}
 	}
-	return capitalize(Shorten(best, titleLength))
+	return capitalize(Shorten(textnorm.TrimLeadIn(best), titleLength))
 }
 
 // titleCandidates bounds the asks whose sentences are weighed for a title.

@@ -25,3 +25,22 @@ func TestTitleNamesTheAskNotItsAside(t *testing.T) {
 		t.Errorf("title %q: want the Gantt sentence, shortened to %d characters", title, titleLength)
 	}
 }
+
+// TestTitleDropsTheGreeting: a topic named after "Hey, can I add my own
+// fields to tasks?" is titled from the ask, capitalised, in both languages.
+func TestTitleDropsTheGreeting(t *testing.T) {
+	asks := []Ask{
+		ask(1, voc.KindFeature, "Hey, can I add my own fields to tasks?", "a"),
+		ask(2, voc.KindBug, "あと、CSVの書き出しで文字化けが発生しています。", "b"),
+	}
+	res := Rank(asks, nil, nil, cfg())
+	got := map[string]bool{}
+	for _, tp := range res.Topics {
+		got[tp.Title] = true
+	}
+	for _, want := range []string{"Can I add my own fields to tasks?", "CSVの書き出しで文字化けが発生しています。"} {
+		if !got[want] {
+			t.Errorf("titles %v: want %q", got, want)
+		}
+	}
+}
