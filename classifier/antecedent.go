@@ -21,6 +21,11 @@ const maxDeicticTerms = 4
 // need this for a meeting at 11", "this is a big problem", 「至急」).
 var urgency = mustMatcher(`\b(i|we) (really )?(need|needed) (this|it|that|those|them)\b|\b(this|it|that)('s| is) (a )?(big|huge|real|serious|major) (problem|issue|deal)\b|\burgent|\basap\b|\bblock(ing|er)\b|至急|急ぎ|今日中|困っています`)
 
+// needFor matches a need for something pointed back at, with its purpose
+// or deadline ("I need this for the quarter close on Friday, so it's
+// fairly urgent"): the purpose may be long, and names no new ask.
+var needFor = mustMatcher(`\b(i|we) (really )?(need|needed) (this|it|that|those|them) (for|by|before)\b`)
+
 // bugBeforeIn returns the index of the last backlog ask before sents[i] in
 // the same message when it is a bug report, else -1.
 func bugBeforeIn(sents []sentence, i int) int {
@@ -54,9 +59,19 @@ func (c *Classifier) takeAntecedents(sents []sentence) {
 		if k == voc.KindFeature && s.by != voc.ByHuman {
 			// "I need this for a meeting at 11" after a fault report:
 			// the need is for the fix, part of that report.
-			if cue := urgency.find(s.folded); cue != "" && len(textnorm.Terms(s.text)) <= maxDeicticTerms {
+			limit := maxDeicticTerms
+			if needFor.match(s.folded) {
+				limit = 2 * maxDeicticTerms
+			}
+			if cue := urgency.find(s.folded); cue != "" && len(textnorm.Terms(s.text)) <= limit {
 				if b := bugBeforeIn(sents, i); b >= 0 {
-					s.pred = Prediction{Kind: voc.KindBug, Confidence: sents[b].pred.Confidence,
+					// Right after the report it joins it; further on (a
+					// paragraph of its own) it is no second report.
+					kind := voc.KindBug
+					if b < i-1 {
+						kind = voc.KindOther
+					}
+					s.pred = Prediction{Kind: kind, Confidence: sents[b].pred.Confidence,
 						Reason: fmt.Sprintf("says how much the fault before it matters (%q), not a new ask; %s", cue, s.pred.Reason)}
 					s.by = voc.ByRule
 					continue

@@ -53,6 +53,12 @@ func TestUrgencyAfterAFaultIsPartOfIt(t *testing.T) {
 	}{
 		{"a need for the fix", []string{"The app crashes when I attach a photo. I need this for a meeting at 11."},
 			[]wantItem{{voc.KindBug, "crashes when I attach a photo. I need this for a meeting at 11."}}},
+		{"a need with its deadline", []string{"Since last week the export crashes every time. I need this for the quarter close on Friday, so it's fairly urgent."},
+			[]wantItem{{voc.KindBug, "crashes every time. I need this for the quarter close on Friday"}}},
+		{"further on, no second report", []string{"Since last week the export crashes every time. Smaller ranges are fine.\n\nI need this for the quarter close on Friday, so it's fairly urgent."},
+			[]wantItem{{voc.KindBug, "crashes every time."}}},
+		{"a long need without a purpose is its own ask", []string{"The app crashes on upload. We need it exported to Excel with the formatting and the totals kept."},
+			[]wantItem{{voc.KindBug, "crashes"}, {voc.KindFeature, "exported to Excel"}}},
 		{"how much it matters", []string{"Since yesterday the app crashes on every photo. This is a big problem, we need those photos."},
 			[]wantItem{{voc.KindBug, "This is a big problem"}}},
 		{"an explicit request stays one", []string{"The app crashes on upload. Please treat this as a formal feature request for offline mode."},

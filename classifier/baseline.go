@@ -42,7 +42,7 @@ var cueLists = map[voc.Kind]map[float64][]string{
 	},
 	voc.KindFeature: {
 		3: {`feature request`, `would (be )?(love|like) (to|a|an|the|it|if)`, `it would be (great|nice|helpful|useful|awesome)`, `would be (great|nice|helpful|useful|awesome)`,
-			`please (add|support|consider|build|make|allow|let)`, `(can|could) you (add|build|support|make|consider)`, `any plans? (to|for)`, `on (your|the) roadmap`,
+			`please (add|support|consider|build|make|allow)`, `please let (users|people|admins|managers|them|our|clients|customers|guests|members)`, `please let (us|me) (export|import|add|change|set|choose|pick|edit|delete|customi[sz]e|hide|filter|sort|use|create|turn|disable|enable|assign|schedule|invite|archive|rename|move|copy|print)`, `(can|could) you (add|build|support|make|consider)`, `(you|u) (could|can) (add|build|support)`, `(would|we'?d|i'?d|they'?d) (really |much |rather )?prefer`, `any plans? (to|for)`, `on (your|the) roadmap`,
 			`(we|i) (need|needs|want|wish)`, `wish (there|it|we|you)`, `is there any chance`, `add (support for|an? option|the ability)`, `ability to`,
 			`(would|could) really (use|help)`, `support for`, `suggestion`, `request(ing)?`, `missing feature`, `we'?d love`, `i'?d love`, `must-have`, `(a|is|it'?s) must have`,
 			`any chance (of|to|for)`, `would it be possible to`, `would be (brilliant|huge|ideal|amazing|fantastic|a game[- ]changer|wonderful|lovely)`,

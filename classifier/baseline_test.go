@@ -27,6 +27,14 @@ func TestBaselineCues(t *testing.T) {
 		{"SSO is a must-have for us.", voc.KindFeature},
 		{"Recurring tasks are a must have.", voc.KindFeature},
 		{"Could you please confirm whether SCIM provisioning is planned, and if so when?", voc.KindFeature},
+		{"Finance would really prefer the export as an Excel file.", voc.KindFeature},
+		{"We'd prefer a weekly digest instead.", voc.KindFeature},
+		{"Is that something you could add?", voc.KindFeature},
+		{"Please let us export the comments too.", voc.KindFeature},
+		{"Please let admins hide the billing page.", voc.KindFeature},
+		// Not requests: asking to be told.
+		{"Please let me know when the fix is out.", voc.KindOther},
+		{"Please let us know if you need anything else, thanks!", voc.KindOther},
 	}
 	for _, c := range cases {
 		if got := b.Predict([]string{c.text})[0]; got.Kind != c.want {

@@ -7,11 +7,12 @@ import (
 
 // leadIn is what a sentence may open with before its ask and that says
 // nothing of it: a greeting ("Hey, can I …", "Hi team -"), a filler word
-// set off by a comma or colon ("So, …", "Also: …", "Quick question: …"), or
+// set off by a comma or colon ("So, …", "Also: …", "Quick question: …",
+// "Small suggestion: …", "Feature request: …"), or
 // the Japanese connectives and apologies (「あと、」「ちなみに、」「すみません、」).
 // A filler word without its comma may start the ask itself ("So that we
 // can …", "Also export …"), and is left alone.
-var leadIn = regexp.MustCompile(`^(?:(?i:hi|hello|hey|hiya)(?:\s+(?i:there|all|again|team|everyone|folks|guys))?(?:\s*[,!:.—–]\s*|\s+-\s+|\s+)|(?i:so|also|oh and|and|btw|by the way|quick question|question|fyi|ok|okay|well|um|anyway|one more thing|one more)\s*[,:—–]\s*|(?:あと|それと|ちなみに|また|ところで|すみません|すいません|恐れ入りますが|あの)[、，,]\s*)`)
+var leadIn = regexp.MustCompile(`^(?:(?i:hi|hello|hey|hiya)(?:\s+(?i:there|all|again|team|everyone|folks|guys))?(?:\s*[,!:.—–]\s*|\s+-\s+|\s+)|(?i:so|also|oh and|and|btw|by the way|quick question|question|fyi|ok|okay|well|um|anyway|one more thing|one more|(?:small |quick |minor )?(?:suggestion|idea|request|feature request|wish))\s*[,:—–]\s*|(?:あと|それと|ちなみに|また|ところで|すみません|すいません|恐れ入りますが|あの)[、，,]\s*)`)
 
 // TrimLeadIn returns s without the greetings and filler words it opens
 // with (leadIn), for a title that starts with the ask; s itself when
