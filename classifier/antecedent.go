@@ -62,6 +62,14 @@ func (c *Classifier) takeAntecedents(sents []sentence) {
 			limit := maxDeicticTerms
 			if needFor.match(s.folded) {
 				limit = 2 * maxDeicticTerms
+				// "How do I export one person's entries? I need them for
+				// an invoice check": what the question is for.
+				if prev.msg == s.msg && prev.pred.Kind == voc.KindQuestion && prev.by != voc.ByHuman && len(textnorm.Terms(s.text)) <= limit {
+					s.pred = Prediction{Kind: voc.KindQuestion, Confidence: prev.pred.Confidence,
+						Reason: fmt.Sprintf("says what the question before it is for, not a new ask; %s", s.pred.Reason)}
+					s.by = voc.ByRule
+					continue
+				}
 			}
 			if cue := urgency.find(s.folded); cue != "" && len(textnorm.Terms(s.text)) <= limit {
 				if b := bugBeforeIn(sents, i); b >= 0 {

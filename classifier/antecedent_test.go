@@ -44,7 +44,7 @@ func TestPointingBackTakesTheSentenceBefore(t *testing.T) {
 }
 
 func TestUrgencyAfterAFaultIsPartOfIt(t *testing.T) {
-	m := kindModel{bugWords: []string{"crashes"}, featureWords: []string{"need", "request", "please"}}
+	m := kindModel{bugWords: []string{"crashes"}, featureWords: []string{"need", "request", "please"}, questionWords: []string{"how do i"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
 	cases := []struct {
 		name string
@@ -59,6 +59,8 @@ func TestUrgencyAfterAFaultIsPartOfIt(t *testing.T) {
 			[]wantItem{{voc.KindBug, "crashes every time."}}},
 		{"a long need without a purpose is its own ask", []string{"The app crashes on upload. We need it exported to Excel with the formatting and the totals kept."},
 			[]wantItem{{voc.KindBug, "crashes"}, {voc.KindFeature, "exported to Excel"}}},
+		{"what a question is for", []string{"How do I export one person's entries for September? I need them for a freelancer's invoice check."},
+			[]wantItem{{voc.KindQuestion, "How do I export one person's entries for September? I need them for"}}},
 		{"how much it matters", []string{"Since yesterday the app crashes on every photo. This is a big problem, we need those photos."},
 			[]wantItem{{voc.KindBug, "This is a big problem"}}},
 		{"an explicit request stays one", []string{"The app crashes on upload. Please treat this as a formal feature request for offline mode."},

@@ -98,6 +98,7 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 		}
 	}
 	verdict, verdictCue, verdictKnown := followUps(conv, sents)
+	acceptOffers(conv, sents)
 	c.takeAntecedents(sents)
 	joinElaboration(sents)
 	demoteMotivation(sents)
