@@ -45,6 +45,9 @@ type sentence struct {
 	pred   Prediction
 	by     voc.DecidedBy
 	ng     string
+	// fault, when set, is whose fault the sentence's complaint is, as a
+	// rule read it from the conversation (the customer owning the slip).
+	fault voc.Fault
 }
 
 // Classify returns the items of one conversation, in the order they were
@@ -99,6 +102,7 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 	}
 	verdict, verdictCue, verdictKnown := followUps(conv, sents)
 	acceptOffers(conv, sents)
+	slipAt, slipCue := admittedSlips(conv, sents)
 	c.takeAntecedents(sents)
 	joinElaboration(sents)
 	demoteMotivation(sents)
@@ -126,13 +130,27 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 		}
 	}
 	if len(asks) == 0 {
-		asks = [][]sentence{withList(sents, 0)}
+		// No ask: the item stands for the conversation, and is the
+		// complaint a rule found in it when there is one.
+		at := 0
+		for i, s := range sents {
+			if s.fault != voc.FaultNone {
+				at = i
+				break
+			}
+		}
+		asks = [][]sentence{withList(sents, at)}
 	}
 	lang := conv.Language
+	byMsg := map[int][]string{} // each customer message's sentences, folded
+	for _, s := range sents {
+		byMsg[s.msg] = append(byMsg[s.msg], s.folded)
+	}
 	items := make([]voc.Item, 0, len(asks))
 	for seq, ask := range asks {
-		items = append(items, c.item(conv, seq, ask, lang))
+		items = append(items, c.item(conv, seq, ask, lang, byMsg))
 	}
+	ownSlips(items, asks, slipAt, slipCue)
 	return items
 }
 
@@ -234,7 +252,7 @@ func group(sents []sentence, want func(voc.Kind) bool) [][]sentence {
 	return out
 }
 
-func (c *Classifier) item(conv voc.Conversation, seq int, ask []sentence, lang string) voc.Item {
+func (c *Classifier) item(conv voc.Conversation, seq int, ask []sentence, lang string, byMsg map[int][]string) voc.Item {
 	parts := make([]string, len(ask))
 	folded := make([]string, len(ask))
 	conf := 0.0
@@ -263,8 +281,17 @@ func (c *Classifier) item(conv voc.Conversation, seq int, ask []sentence, lang s
 	if it.Kind == voc.KindFeature || it.Kind == voc.KindOutOfScope {
 		it.Fault = voc.FaultNone // a request is not a complaint
 	}
+	if first.fault != voc.FaultNone {
+		it.Fault = first.fault
+	}
 	if it.DecidedBy != voc.ByHuman {
-		reclassifyComplaint(&it, all)
+		var msgs []string
+		for i, s := range ask {
+			if i == 0 || s.msg != ask[i-1].msg {
+				msgs = append(msgs, byMsg[s.msg]...)
+			}
+		}
+		reclassifyComplaint(&it, all, strings.Join(msgs, " "))
 	}
 	area, kw := c.rules.Area(all)
 	if area == "" {

@@ -18,7 +18,7 @@ var (
 	// charged twice by the invoicing run" is a bug and does not match.
 	billingComplaint = mustMatcher(`(\b(we|i)('ve| have)? (been |were |was |got |get )?(charged|billed|overcharged|double[- ]charged)\b|\b(charged|billed|overcharged) (us|me)\b|\brefund (us|me|the|our|it)\b|\bplease refund|\bour (payment|card) (failed|was declined)|\bpayment (failed|was declined|did not go through|didn'?t go through)|\bour (bill|invoice|subscription) (went up|is wrong|is higher|shows)|\bbank says|請求(額|金額)|引き落と|返金|課金され|二重請求)`)
 	// incident is the whole service unavailable or slow for a while.
-	incident = mustMatcher(`(\b(the app|the site|the service|the platform|everything|your (app|site|service|platform|product|system)) (is|was|has been|seems) (down|unavailable|unreachable|(painfully |really |very |so )?slow)\b|\boutage\b|\ball (morning|afternoon|day)\b|アクセスできない状態|障害(ですか|でしょうか|が発生)|サービスが(止ま|落ち|使えな))`)
+	incident = mustMatcher(`(\b(the app|the site|the service|the platform|everything|your (app|site|service|platform|product|system)) (is|was|has been|seems) (down|unavailable|unreachable|(painfully |really |very |so )?slow)\b|\b(was|is|has been|went) down for\b|\bstatus page\b|\boutage\b|\ball (morning|afternoon|day)\b|アクセスできない状態|障害(ですか|でしょうか|が発生)|サービスが(止ま|落ち|使えな))`)
 )
 
 // serviceComplaint returns what makes a bug item a billing dispute or a
@@ -39,12 +39,22 @@ func serviceComplaint(folded string) string {
 // or the incident channel), or the customer's own slip ("I forgot my
 // password": no fix is owed); a question that is a complaint ("What
 // happened??", 「どういうことでしょうか」), not a how-to. folded is the
-// item's text; its fault is already set.
-func reclassifyComplaint(it *voc.Item, folded string) {
+// item's text, its fault already set; message is the text of the messages
+// it comes from, which may say what the item does not ("Flow was down for
+// two hours. Boards wouldn't load."): it counts for an item that states no
+// failure of its own ("error 504", "crashes").
+func reclassifyComplaint(it *voc.Item, folded, message string) {
 	var reason string
 	switch {
 	case it.Kind == voc.KindBug:
-		if cue := serviceComplaint(folded); cue != "" {
+		cue := serviceComplaint(folded)
+		if cue == "" && !fault.match(folded) {
+			if cue = serviceComplaint(message); cue != "" {
+				cue += ", in the same message"
+				folded = message // its words say whose fault it is
+			}
+		}
+		if cue != "" {
 			reason = fmt.Sprintf("a complaint for support, not the backlog (%s)", cue)
 			if it.Fault = faultOf(voc.KindOther, folded); it.Fault == voc.FaultNone {
 				it.Fault = voc.FaultUnclear // a complaint, whose fault its words do not say

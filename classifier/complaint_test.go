@@ -45,3 +45,48 @@ func TestComplaintAskedAsAQuestionIsNotAHowTo(t *testing.T) {
 	}
 	checkKindFault(t, cl, cases)
 }
+
+// TestMessageSaysWhatTheComplaintIs: the sentence the model took for a
+// bug ("Boards wouldn't load") may say nothing of billing or an outage
+// while its message does; then it is that complaint. A sentence that
+// states a failure of its own stays a bug beside it.
+func TestMessageSaysWhatTheComplaintIs(t *testing.T) {
+	m := kindModel{bugWords: []string{"wouldn't load", "not found", "crashes", "表示されています"}}
+	cl := New(m, nil, redactFunc(func(s string) string { return s }))
+	cases := []struct {
+		name string
+		text string
+		want []kindFault
+	}{
+		{"an outage", "Acme Flow was down for almost two hours this afternoon. Boards wouldn't load, then loaded without tasks.",
+			[]kindFault{{"Boards wouldn't load", voc.KindOther, voc.FaultService}}},
+		{"an incident on the status page", "PDF attachments uploaded on Friday now show File not found. Your status page mentions a storage incident on Friday.",
+			[]kindFault{{"File not found", voc.KindOther, voc.FaultService}}},
+		{"Japanese: a refund over a seat count", "10月のご請求が260席分のままです。管理画面上は240席と表示されています。差額の返金をお願いできますでしょうか。",
+			[]kindFault{{"240席と表示されています", voc.KindOther, voc.FaultUnclear}}},
+		// Not a complaint for support: nothing in the message says so, or
+		// the sentence states its own failure.
+		{"no outage said", "Boards wouldn't load, then loaded without tasks.",
+			[]kindFault{{"Boards wouldn't load", voc.KindBug, voc.FaultService}}},
+		{"a crash beside a charge", "We were charged twice this month. Also the export crashes every time.",
+			[]kindFault{{"export crashes", voc.KindBug, voc.FaultService}}},
+	}
+	for _, c := range cases {
+		items := classifyMessages(cl, c.name, c.text)
+		var got []kindFault
+		for _, it := range items {
+			if it.Kind == voc.KindBug || it.Fault != voc.FaultNone {
+				got = append(got, kindFault{it.Quote, it.Kind, it.Fault})
+			}
+		}
+		if len(got) != len(c.want) {
+			t.Errorf("%s: complaints %+v, want %+v", c.name, got, c.want)
+			continue
+		}
+		for i, w := range c.want {
+			if g := got[i]; !strings.Contains(g.text, w.text) || g.kind != w.kind || g.fault != w.fault {
+				t.Errorf("%s: %s %q fault %q, want %s holding %q fault %q", c.name, g.kind, g.text, g.fault, w.kind, w.text, w.fault)
+			}
+		}
+	}
+}
