@@ -103,6 +103,7 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 	verdict, verdictCue, verdictKnown := followUps(conv, sents)
 	acceptOffers(conv, sents)
 	slipAt, slipCue := admittedSlips(conv, sents)
+	takeFormalRequests(sents)
 	c.takeAntecedents(sents)
 	joinElaboration(sents)
 	demoteMotivation(sents)
