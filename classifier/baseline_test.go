@@ -34,6 +34,8 @@ func TestBaselineCues(t *testing.T) {
 		{"Please let admins hide the billing page.", voc.KindFeature},
 		// Not requests: asking to be told.
 		{"Please let me know when the fix is out.", voc.KindOther},
+		{"バックアップの保存先も教えていただけると助かります。", voc.KindQuestion},
+		{"一括編集に対応していただけると助かります。", voc.KindFeature},
 		{"Please let us know if you need anything else, thanks!", voc.KindOther},
 	}
 	for _, c := range cases {

@@ -21,6 +21,12 @@ var (
 	incident = mustMatcher(`(\b(the app|the site|the service|the platform|everything|your (app|site|service|platform|product|system)) (is|was|has been|seems) (down|unavailable|unreachable|(painfully |really |very |so )?slow)\b|\b(was|is|has been|went) down for\b|\bstatus page\b|\boutage\b|\ball (morning|afternoon|day)\b|アクセスできない状態|障害(ですか|でしょうか|が発生)|サービスが(止ま|落ち|使えな))`)
 )
 
+// accountRequest is a request to support or the account manager after an
+// incident or a dispute ("we need the RCA", "what service credit applies
+// under our SLA", 「再発防止策をご報告ください」), not a request for the
+// product.
+var accountRequest = mustMatcher(`(\brca\b|\broot cause\b|\b(sla|service) credits?\b|\bcredit (us|me|our account)\b|\bincident report\b|\bpost-?mortem\b|原因(の)?(報告|説明|究明)|再発防止|障害報告)`)
+
 // serviceComplaint returns what makes a bug item a billing dispute or a
 // service incident ("" when it is neither).
 func serviceComplaint(folded string) string {
@@ -61,6 +67,13 @@ func reclassifyComplaint(it *voc.Item, folded, message string) {
 			}
 		} else if it.Fault == voc.FaultCustomer {
 			reason = fmt.Sprintf("the customer's own doing (%q): a complaint, not a bug report", strings.TrimSpace(customerFault.find(folded)))
+		}
+	case it.Kind == voc.KindFeature:
+		if cue := accountRequest.find(folded); cue != "" {
+			reason = fmt.Sprintf("a request to support or the account manager, not the product (%q)", strings.TrimSpace(cue))
+			if it.Fault = faultOf(voc.KindOther, folded); it.Fault == voc.FaultNone {
+				it.Fault = voc.FaultUnclear
+			}
 		}
 	case it.Kind == voc.KindQuestion:
 		if cue := complaint.find(folded); cue != "" {

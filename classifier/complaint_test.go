@@ -90,3 +90,22 @@ func TestMessageSaysWhatTheComplaintIs(t *testing.T) {
 		}
 	}
 }
+
+// TestIncidentFollowUpsAreForSupport: asking for the RCA or a service
+// credit is a request to support or the account manager, not for the
+// product; a product request that mentions the SLA page is still one.
+func TestIncidentFollowUpsAreForSupport(t *testing.T) {
+	m := kindModel{featureWords: []string{"need", "like", "add", "ください"}}
+	cl := New(m, nil, redactFunc(func(s string) string { return s }))
+	cases := []kindFault{
+		{"We need the RCA and I'd like to discuss SLA credits with our account manager.", voc.KindOther, voc.FaultService},
+		{"I'd like to know what service credit applies to us.", voc.KindOther, voc.FaultUnclear},
+		{"障害の原因の報告と再発防止策をご提出ください。", voc.KindOther, voc.FaultService},
+		{"Please add an uptime widget to the admin page.", voc.KindFeature, voc.FaultNone},
+	}
+	for i, it := range checkKindFault(t, cl, cases) {
+		if it.Kind == voc.KindOther && !strings.Contains(it.Reason, "not the product") {
+			t.Errorf("%q: reason %q does not say why", cases[i].text, it.Reason)
+		}
+	}
+}

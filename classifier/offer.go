@@ -16,38 +16,50 @@ var offer = mustMatcher(`\bwould (a|an|it|that|this) [^.?!]{0,60}\b(help|be (use
 // useful", "a one-off would help right now", 「助かります」).
 var acceptance = mustMatcher(`\b(would|will) (really )?(help|be (useful|great|helpful|good|perfect|appreciated|ideal))\b|\bsounds (good|great|perfect)\b|\bthat works\b|\bplease (send|go ahead|do)\b|(助かります|お願いします|お願いいたします)`)
 
+// clarify matches support asking what exactly the customer needs of the
+// ask just made ("Do you need critical path as well or mainly
+// dependencies?", 「どの形式が必要でしょうか」).
+var clarify = mustMatcher(`\b(do|would) you (also |mainly |just )?need\b[^?]*\?|\bor (mainly|just|only)\b[^?]*\?|\bis it (mainly|just|only)\b[^?]*\?|\bwhich (one|ones|format|formats|fields|view|views|option|options)\b[^?]*\?|(どの|どちらの)[^？?]{0,20}(が必要|をご希望|がよろしい)`)
+
 // maxAcceptTerms is how many content terms a reply taking an offer may
 // have: "A call would be useful, please send some times" has four.
 const maxAcceptTerms = 5
 
 // acceptOffers makes other a customer's sentence that takes up what
-// support offered in the message before it (a call, a one-off export):
-// it answers support and asks nothing of the product. Without this, "A
+// support offered in the message before it (a call, a one-off export), or
+// that answers support's question about the ask just made (clarify): it
+// answers support and asks nothing new of the product. Without this, "A
 // call would be useful, please send some times" was a feature request of
 // its own. Only short sentences qualify, and only after an ask in the
 // conversation, so that a reply that goes on to ask for something ("but
 // we need to be able to export it ourselves") stays an ask.
 func acceptOffers(conv voc.Conversation, sents []sentence) {
 	// Support's messages are cleaned and searched only before a customer
-	// message that holds an acceptance.
-	accepting := map[int]bool{}
+	// message that holds a short backlog sentence.
+	replying := map[int]bool{}
 	for _, s := range sents {
-		if s.pred.Kind.Backlog() && s.by != voc.ByHuman && acceptance.match(s.folded) {
-			accepting[s.msg] = true
+		if s.pred.Kind.Backlog() && s.by != voc.ByHuman && len(textnorm.Terms(s.text)) <= maxAcceptTerms {
+			replying[s.msg] = true
 		}
 	}
-	if len(accepting) == 0 {
+	if len(replying) == 0 {
 		return
 	}
-	offered := map[int]bool{} // customer message -> support offered just before it
-	last := -1                // the latest support message so far
+	offered := map[int]string{} // customer message -> what support's message before it did: "offer" or "clarify"
+	last := -1                  // the latest support message so far
 	for i, m := range conv.Messages {
 		switch m.Role {
 		case voc.RoleAgent:
 			last = i
 		case voc.RoleCustomer:
-			if accepting[i] && last >= 0 && offer.match(textnorm.Fold(textnorm.CleanMessage(conv.Messages[last].Text))) {
-				offered[i] = true
+			if replying[i] && last >= 0 {
+				t := textnorm.Fold(textnorm.CleanMessage(conv.Messages[last].Text))
+				switch {
+				case clarify.match(t):
+					offered[i] = "clarify"
+				case offer.match(t):
+					offered[i] = "offer"
+				}
 			}
 			last = -1
 		}
@@ -58,16 +70,26 @@ func acceptOffers(conv voc.Conversation, sents []sentence) {
 	asked := false
 	for i := range sents {
 		s := &sents[i]
-		if !offered[s.msg] || s.by == voc.ByHuman || !s.pred.Kind.Backlog() {
+		did := offered[s.msg]
+		if did == "" || s.by == voc.ByHuman || !s.pred.Kind.Backlog() {
 			asked = asked || s.pred.Kind.Backlog() || s.pred.Kind == voc.KindQuestion
 			continue
 		}
-		cue := acceptance.find(s.folded)
-		if !asked || cue == "" || len(textnorm.Terms(s.text)) > maxAcceptTerms {
+		if !asked || len(textnorm.Terms(s.text)) > maxAcceptTerms || topicShift.match(s.folded) {
 			asked = true
 			continue
 		}
-		s.pred.Reason = fmt.Sprintf("takes up what support offered (%q), not a new ask; %s", cue, s.pred.Reason)
+		switch cue := acceptance.find(s.folded); {
+		case did == "clarify":
+			// The answer details the ask before it: "critical path would
+			// be nice but not a dealbreaker".
+			s.pred.Reason = fmt.Sprintf("answers support's question about the ask before it, not a new ask; %s", s.pred.Reason)
+		case cue != "":
+			s.pred.Reason = fmt.Sprintf("takes up what support offered (%q), not a new ask; %s", cue, s.pred.Reason)
+		default:
+			asked = true
+			continue
+		}
 		s.pred.Kind, s.by = voc.KindOther, voc.ByRule
 	}
 }

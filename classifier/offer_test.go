@@ -7,7 +7,7 @@ import (
 )
 
 func TestTakingUpAnOfferIsNoAsk(t *testing.T) {
-	m := kindModel{featureWords: []string{"please add", "export", "would be useful", "would help", "need", "欲しい", "助かります"},
+	m := kindModel{featureWords: []string{"please add", "export", "would be useful", "would help", "need", "would be nice", "欲しい", "助かります"},
 		questionWords: []string{"is there", "でしょうか"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
 	type msg struct {
@@ -36,6 +36,21 @@ func TestTakingUpAnOfferIsNoAsk(t *testing.T) {
 			agent("今回は手動で出力してお送りしましょうか。"),
 			cust("助かります。")},
 			[]wantItem{{voc.KindFeature, "監査ログのエクスポート機能が欲しいです。"}}},
+		{"support asks what exactly; the answer details the ask", []msg{
+			cust("Please add a Gantt view with dependencies."),
+			agent("Logged! Do you need critical path as well or mainly dependencies?"),
+			cust("Mainly dependencies. Critical path would be nice but not a dealbreaker.")},
+			[]wantItem{{voc.KindFeature, "Gantt view"}}},
+		{"Japanese: which format", []msg{
+			cust("レポートのエクスポート機能が欲しいです。"),
+			agent("承知しました。どの形式が必要でしょうか？"),
+			cust("Excel形式が欲しいです。")},
+			[]wantItem{{voc.KindFeature, "レポートのエクスポート機能が欲しいです。"}}},
+		{"an answer that turns to another ask stays one", []msg{
+			cust("Please add a Gantt view with dependencies."),
+			agent("Do you need critical path as well?"),
+			cust("Not needed, thanks! Also please add a calendar view.")},
+			[]wantItem{{voc.KindFeature, "Gantt view"}, {voc.KindFeature, "calendar view"}}},
 		// Not taken up: no offer, or the reply asks for more.
 		{"no offer before it: the reply is an ask", []msg{
 			cust("Please add an audit log export."),
