@@ -35,12 +35,25 @@ const maxAcceptTerms = 5
 // we need to be able to export it ourselves") stays an ask.
 func acceptOffers(conv voc.Conversation, sents []sentence) {
 	// Support's messages are cleaned and searched only before a customer
-	// message that holds a short backlog sentence.
+	// message, after support's first reply, that holds a short backlog
+	// sentence after an ask.
+	first := -1
+	for i, m := range conv.Messages {
+		if m.Role == voc.RoleAgent {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return
+	}
 	replying := map[int]bool{}
+	seen := false // an ask before this sentence
 	for _, s := range sents {
-		if s.pred.Kind.Backlog() && s.by != voc.ByHuman && len(textnorm.Terms(s.text)) <= maxAcceptTerms {
+		if seen && s.msg > first && s.pred.Kind.Backlog() && s.by != voc.ByHuman && len(textnorm.Terms(s.text)) <= maxAcceptTerms {
 			replying[s.msg] = true
 		}
+		seen = seen || s.pred.Kind.Backlog() || s.pred.Kind == voc.KindQuestion
 	}
 	if len(replying) == 0 {
 		return

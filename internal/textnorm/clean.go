@@ -24,9 +24,15 @@ var (
 	// after what they do: 「ミナト物流の田中です。」, 「デザインの仕事をしている
 	// 山田です。」, not 「工程の依存関係を表示したいです。」.
 	greeting = regexp.MustCompile(`^\s*((?i:hi|hello|hey|dear|good (?:morning|afternoon|evening))[,!]?(\s+((?i:there|all|again|team|teams|everyone|everybody|folks|guys|people|friends|support|billing|sales)|[A-Z][\p{L}.'-]*|:[a-z_]+:)){0,4}\s*[,!.:]?(\s*((?i:quick (one|question))|[\p{L}.'-]+( [\p{L}.'-]+){0,3} here)[.!]?)?|お世話になっております。?|お世話になります。?|いつもお世話になっております。?|お疲れ様です。?|(株式会社|有限会社)?[^\s。をがはにでへ、]{1,30}(株式会社|有限会社)?の[\p{Han}\p{Katakana}ー・ 　]{1,10}(です|と申します)。?|[^\s。]{1,40}(している|しております|担当の)[\p{Han}\p{Katakana}ー]{1,6}(です|と申します)。?|[^\s。][^。]{0,19}(様|御中))\s*$`)
-	// Whole-message auto-replies.
-	autoReply = regexp.MustCompile(`(?i)(automatic reply|auto-?reply|out of (the )?office|i am currently away|i'm currently away|on annual leave|delivery has failed|undeliverable|delivery status notification|mail delivery (subsystem|failed)|mailer-daemon|自動返信|自動応答|不在のお知らせ|不在にしております|配信不能|配信できませんでした|送信できませんでした)`)
 )
+
+// autoReplyMarks are the phrases of a whole-message automatic reply, lower
+// case. Looked up as plain substrings of the lower-cased head: a
+// case-insensitive alternation cost a fifth of classifying a conversation.
+var autoReplyMarks = []string{"automatic reply", "auto-reply", "autoreply", "out of office", "out of the office",
+	"i am currently away", "i'm currently away", "on annual leave", "delivery has failed", "undeliverable",
+	"delivery status notification", "mail delivery subsystem", "mail delivery failed", "mailer-daemon",
+	"自動返信", "自動応答", "不在のお知らせ", "不在にしております", "配信不能", "配信できませんでした", "送信できませんでした"}
 
 // IsAutoReply reports whether a message is an out-of-office or other
 // automatic reply, which never holds an ask.
@@ -35,7 +41,13 @@ func IsAutoReply(text string) bool {
 	if len(head) > 400 {
 		head = head[:400]
 	}
-	return autoReply.MatchString(head)
+	head = strings.ToLower(head)
+	for _, m := range autoReplyMarks {
+		if strings.Contains(head, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // IsGreeting reports whether a line or sentence is only a greeting or a

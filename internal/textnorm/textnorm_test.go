@@ -131,3 +131,27 @@ func TestIsGreeting(t *testing.T) {
 		}
 	}
 }
+
+func TestIsAutoReply(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"Automatic reply: Out of office until Monday.", true},
+		{"I'm currently away with limited access to e-mail.", true},
+		{"OUT OF THE OFFICE until 12 May", true},
+		{"Mail Delivery Subsystem: Undeliverable: your message", true},
+		{"Auto-Reply: thanks for your mail", true},
+		{"【自動返信】不在のお知らせ", true},
+		{"メールを配信できませんでした。", true},
+		{"The export is broken since the update.", false},
+		{"Could you add an office calendar view? We are out of ideas.", false},
+		{"自動で返信する機能がほしいです。", false},
+		// Only the head of a long message is read.
+		{strings.Repeat("The export is broken. ", 30) + "out of office", false},
+	} {
+		if got := IsAutoReply(c.text); got != c.want {
+			t.Errorf("IsAutoReply(%.60q) = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
