@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -107,5 +108,30 @@ func TestModelWithOtherLexiconIsRefused(t *testing.T) {
 	_, err = LoadModel(bytes.NewReader(buf.Bytes()))
 	if err == nil || !strings.Contains(err.Error(), "train the model again") {
 		t.Fatalf("other lexicon: err %v, want a refusal asking to retrain", err)
+	}
+}
+
+// lexiconHashes pins each phrase lexicon version to what it holds: the
+// hash of its phrases' feature names and patterns, in order.
+var lexiconHashes = map[int]uint64{2: 0x251d5ab4e59f7e7d}
+
+// TestPhraseLexiconPinnedToItsVersion fails when the phrase lexicon (the
+// cue lists and the request phrases) changes while PhrasesVersion stays:
+// models trained before would then load and silently read features that
+// no longer mean the same. Bump PhrasesVersion, regenerate the shipped
+// model (go generate ./classifier) and record the new hash here.
+func TestPhraseLexiconPinnedToItsVersion(t *testing.T) {
+	h := uint64(fnvOffset)
+	for _, p := range phrases() {
+		for _, part := range []string{fmt.Sprint(p.feat), fmt.Sprint(p.family), p.re.String()} {
+			for i := 0; i < len(part); i++ {
+				h ^= uint64(part[i])
+				h *= fnvPrime
+			}
+		}
+	}
+	want, ok := lexiconHashes[PhrasesVersion]
+	if !ok || h != want {
+		t.Fatalf("phrase lexicon %d hashes to %#x, recorded %#x: the lexicon changed; bump PhrasesVersion, run go generate ./classifier, and record the hash", PhrasesVersion, h, want)
 	}
 }

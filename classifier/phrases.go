@@ -15,7 +15,7 @@ import (
 // model's Featurizer.Phrases names the version it was trained with; a model
 // trained with another lexicon is refused, since its weights would sit on
 // features that no longer mean the same.
-const PhrasesVersion = 1
+const PhrasesVersion = 2
 
 // phraseValue is the value of a fired phrase feature, beside the word and
 // character n-grams' L2-normalised values; chosen by cross-validation on the
