@@ -109,6 +109,9 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 	demoteMotivation(sents)
 	promoteFixRequests(sents)
 	asks := group(sents, func(k voc.Kind) bool { return k.Backlog() })
+	if len(asks) > 0 {
+		asks = withHowTo(sents, asks)
+	}
 	if len(asks) == 0 {
 		asks = group(sents, func(k voc.Kind) bool { return k == voc.KindQuestion })
 		if len(asks) > 1 {
