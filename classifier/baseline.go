@@ -43,7 +43,7 @@ var cueLists = map[voc.Kind]map[float64][]string{
 	voc.KindFeature: {
 		3: {`feature request`, `would (be )?(love|like) (to|a|an|the|it|if)`, `it would be (great|nice|helpful|useful|awesome)`, `would be (great|nice|helpful|useful|awesome)`,
 			`please (add|support|consider|build|make|allow)`, `please let (users|people|admins|managers|them|our|clients|customers|guests|members)`, `please let (us|me) (export|import|add|change|set|choose|pick|edit|delete|customi[sz]e|hide|filter|sort|use|create|turn|disable|enable|assign|schedule|invite|archive|rename|move|copy|print)`, `(can|could) you (add|build|support|make|consider)`, `(you|u) (could|can) (add|build|support)`, `(would|we'?d|i'?d|they'?d) (really |much |rather )?prefer`, `any plans? (to|for)`, `on (your|the) roadmap`,
-			`(we|i) (need|needs|want|wish)`, `wish (there|it|we|you)`, `is there any chance`, `add (support for|an? option|the ability)`, `ability to`,
+			`(we|i) ((really|so|just|desperately) )*(need|needs|want|wish)`, `would save (us|me|our team) (hours|days|time|so much|a lot)`, `wish (there|it|we|you)`, `is there any chance`, `add (support for|an? option|the ability)`, `ability to`,
 			`(would|could) really (use|help)`, `support for`, `suggestion`, `request(ing)?`, `missing feature`, `we'?d love`, `i'?d love`, `must-have`, `(a|is|it'?s) must have`,
 			`any chance (of|to|for)`, `would it be possible to`, `would be (brilliant|huge|ideal|amazing|fantastic|a game[- ]changer|wonderful|lovely)`,
 			`yes,? please`, `please (do|log it|count us)`, `count us in`, `\+1`, `me too`, `(we|i)('d| would) use (it|that|this)`, `any (news|update) on`,
@@ -54,16 +54,18 @@ var cueLists = map[voc.Kind]map[float64][]string{
 		4: {`ほしい`, `欲しい`, `してほしい`, `していただけないでしょうか`, `いただけないでしょうか`, `([^え]て|[^て])いただけると(助かり|嬉し|うれし|幸い)`, `ご検討`, `検討いただ`,
 			`要望`, `機能追加`, `ようにでき(ます|ません|ない)`, `ようにして(いただけ|もらえ|ほしい)`, `追加して`, `対応して(いただ|ほしい|もらえ)`, `対応予定`, `実装予定`, `予定はありますか`, `できるようにな(ると|れば|って)`,
 			`できればと`, `あると(助かり|便利|嬉し|うれし)`, `してもらえ(ると|ません)`,
-			`できると(嬉し|うれし|助かり|理想|ありがた|便利)`, `お願いしたい`, `できませんか`, `できないか`, `いただけませんか`, `お願いできませんか`, `追加をお願い`, `ぜひ`, `機能はあり(ます|ません)`, `対応(の)?予定`, `いつ頃`, `ロードマップ`},
+			`できると(嬉し|うれし|助かり|理想|ありがた|便利)`, `お願いしたい`, `できませんか`, `できないか`, `いただけませんか`, `お願いできませんか`, `追加をお願い`, `ぜひ`, `機能は(ござい|あり)(ます|ません)`, `対応(の)?予定`, `いつ頃`, `ロードマップ`},
 	},
 	voc.KindQuestion: {
 		2: {`how (do|can|to|should) (i|we|you)`, `is (it|there a way) possible`, `is there a way`, `where (do|can|is)`, `what is the best way`,
 			`can (i|we|you) `, `does acme`, `do you support`, `how come`, `what happens`, `\?$`},
-		3: {`方法`, `教えて`, `でしょうか`, `ますか`, `ですか`, `可能か`, `可能でしょうか`, `どこ`, `どう(すれば|やって)`, `[?？]$`},
+		3: {`方法`, `教えて`, `でしょうか`, `ますか`, `ですか`, `可能か`, `可能でしょうか`, `(ございませんか|ございますか|ありませんか)`, `どこ`, `どう(すれば|やって)`, `[?？]$`},
 	},
 	voc.KindOther: {
 		2: {`thank(s| you)`, `love (it|acme|the)`, `great (job|work|product|app|tool)`, `awesome`, `amazing`, `works? (great|perfectly|fine) now`,
 			`solved`, `resolved`, `that (did it|fixed it|worked)`, `(it|that|this|duplicate) worked`, `kudos`, `appreciate`, `no worries`, `sounds good`},
+		// Vendors' pitches sent to the support address.
+		4: {`seo`, `organic traffic`, `rank (much )?higher on google`, `free audit`, `backlinks`, `guest post`},
 		3: {`ありがとう`, `助かりました`, `解決しました`, `素晴らしい`, `便利です`, `使いやすい`, `感謝`, `承知しました`, `了解しました`},
 	},
 }
@@ -74,14 +76,7 @@ func NewBaseline() *Baseline {
 	for kind, byWeight := range cueLists {
 		for w, list := range byWeight {
 			for _, c := range list {
-				pat := c
-				if isASCII(c) {
-					pat = boundaryBefore + c + boundaryAfter
-					if strings.HasSuffix(c, "$") || strings.HasSuffix(c, " ") {
-						pat = boundaryBefore + c
-					}
-				}
-				b.cues = append(b.cues, cue{kind: kind, weight: w, matcher: newMatcher(regexp.MustCompile(pat)), label: c})
+				b.cues = append(b.cues, cue{kind: kind, weight: w, matcher: newMatcher(regexp.MustCompile(cuePattern(c))), label: c})
 			}
 		}
 	}
@@ -96,6 +91,19 @@ func NewBaseline() *Baseline {
 		return x.label < y.label
 	})
 	return b
+}
+
+// cuePattern is the expression a cue's text stands for: English cues
+// match at word boundaries (only before, when the cue ends with "$" or a
+// space); Japanese cues match anywhere.
+func cuePattern(c string) string {
+	if !isASCII(c) {
+		return c
+	}
+	if strings.HasSuffix(c, "$") || strings.HasSuffix(c, " ") {
+		return boundaryBefore + c
+	}
+	return boundaryBefore + c + boundaryAfter
 }
 
 func isASCII(s string) bool {

@@ -35,6 +35,10 @@ func TestBaselineCues(t *testing.T) {
 		// Not requests: asking to be told.
 		{"Please let me know when the fix is out.", voc.KindOther},
 		{"バックアップの保存先も教えていただけると助かります。", voc.KindQuestion},
+		{"I really really want a dark theme for Acme Flow.", voc.KindFeature},
+		{"It would save us hours if tasks could repeat every week.", voc.KindFeature},
+		{"複数のタスクを一括編集できる機能はございませんか。", voc.KindFeature},
+		{"We've helped 200+ SaaS brands 10x their organic traffic. Can I send over a free audit?", voc.KindOther},
 		{"一括編集に対応していただけると助かります。", voc.KindFeature},
 		{"Please let us know if you need anything else, thanks!", voc.KindOther},
 	}

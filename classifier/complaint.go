@@ -78,6 +78,17 @@ func reclassifyComplaint(it *voc.Item, folded, message string) {
 	case it.Kind == voc.KindQuestion:
 		if cue := complaint.find(folded); cue != "" {
 			reason = fmt.Sprintf("a complaint asked as a question (%q)", strings.TrimSpace(cue))
+		} else if !howTo.match(folded) && faultOf(voc.KindOther, message) == voc.FaultCustomer {
+			// "I deleted the board by mistake. Can you restore it?"; "…
+			// How do I get it back?" stays a how-to.
+			reason = fmt.Sprintf("the customer's own doing (%q), asked as a question: a complaint, not a how-to", strings.TrimSpace(customerFault.find(message)))
+			it.Fault = voc.FaultCustomer
+		} else if cue := serviceComplaint(message); cue != "" {
+			// "After your outage, the comments are gone. Can you recover them?"
+			reason = fmt.Sprintf("a complaint asked as a question (%s, in the same message)", cue)
+			if it.Fault = faultOf(voc.KindOther, message); it.Fault == voc.FaultNone {
+				it.Fault = voc.FaultUnclear
+			}
 		}
 	}
 	if reason != "" {

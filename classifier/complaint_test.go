@@ -35,12 +35,16 @@ func TestBillingAndIncidentsAreNotBacklogBugs(t *testing.T) {
 }
 
 func TestComplaintAskedAsAQuestionIsNotAHowTo(t *testing.T) {
-	m := kindModel{questionWords: []string{"?", "？", "でしょうか"}}
+	m := kindModel{questionWords: []string{"?", "？", "でしょうか", "ますか"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
 	cases := []kindFault{
 		{"What happened??? Did you delete our tasks?", voc.KindOther, voc.FaultUnclear},
 		{"今月の請求額が想定より高いのですが、なぜでしょうか。", voc.KindOther, voc.FaultUnclear},
 		{"What happens if I delete a board?", voc.KindQuestion, voc.FaultNone},
+		{"整理しようとして、間違えてボードを削除してしまいました。元に戻せますか？", voc.KindOther, voc.FaultCustomer},
+		{"I deleted the launch board by mistake. Can you restore it?", voc.KindOther, voc.FaultCustomer},
+		{"I archived a task by mistake. How do I get it back?", voc.KindQuestion, voc.FaultCustomer},
+		{"After your outage yesterday all our comments are gone. Can you recover them?", voc.KindOther, voc.FaultService},
 		{"How do I export my timesheet?", voc.KindQuestion, voc.FaultNone},
 	}
 	checkKindFault(t, cl, cases)

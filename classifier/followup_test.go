@@ -31,6 +31,11 @@ func TestFollowUpsAreNotNewAsks(t *testing.T) {
 			agent("There isn't one yet! Would you like me to add your vote to the request?"),
 			cust("yes please, I'd use it every day")},
 			[]wantItem{{voc.KindFeature, "Is there a dark mode?"}}},
+		{"support says the request is logged", []msg{
+			cust("is there a dark mode yet?? even just for the board view"),
+			agent("Not yet I'm afraid! Your request is logged, I'll make sure the team knows."),
+		},
+			[]wantItem{{voc.KindFeature, "dark mode yet"}}},
 		{"an answered how-to stays a question", []msg{
 			cust("Can I export a timesheet?"),
 			agent("Yes: Reports > Timesheet > Export."),

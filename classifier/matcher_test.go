@@ -116,10 +116,12 @@ func TestModelWithOtherLexiconIsRefused(t *testing.T) {
 var lexiconHashes = map[int]uint64{2: 0x251d5ab4e59f7e7d}
 
 // TestPhraseLexiconPinnedToItsVersion fails when the phrase lexicon (the
-// cue lists and the request phrases) changes while PhrasesVersion stays:
-// models trained before would then load and silently read features that
-// no longer mean the same. Bump PhrasesVersion, regenerate the shipped
-// model (go generate ./classifier) and record the new hash here.
+// snapshot of the cue lists in lexicon_v<N>.tsv and the request phrases)
+// changes while PhrasesVersion stays: models trained before would then load
+// and silently read features that no longer mean the same. To make a new
+// lexicon, write the cue lists (kind, tab, cue, in NewBaseline's order) to
+// lexicon_v<N+1>.tsv, embed it, bump PhrasesVersion, regenerate the
+// shipped model (go generate ./classifier) and record the new hash here.
 func TestPhraseLexiconPinnedToItsVersion(t *testing.T) {
 	h := uint64(fnvOffset)
 	for _, p := range phrases() {
@@ -132,6 +134,6 @@ func TestPhraseLexiconPinnedToItsVersion(t *testing.T) {
 	}
 	want, ok := lexiconHashes[PhrasesVersion]
 	if !ok || h != want {
-		t.Fatalf("phrase lexicon %d hashes to %#x, recorded %#x: the lexicon changed; bump PhrasesVersion, run go generate ./classifier, and record the hash", PhrasesVersion, h, want)
+		t.Fatalf("phrase lexicon %d hashes to %#x, recorded %#x: the lexicon changed; make a new lexicon version (see this test's comment)", PhrasesVersion, h, want)
 	}
 }

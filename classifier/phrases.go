@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	_ "embed"
 	"maps"
 	"math/bits"
 	"regexp"
@@ -62,12 +63,25 @@ var (
 // maxPhrases bounds the lexicon so that the fired set fits on the stack.
 const maxPhrases = 1024
 
-// phrases returns the lexicon: the cue classifier's cues and the request
-// phrases above, compiled once.
+// lexiconCues is the cue part of the lexicon: the cue lists as they stood
+// when this lexicon version was made, one "kind<TAB>cue" line each, in the
+// cue classifier's order. Kept apart from the cue lists (baseline.go), so
+// that a cue edit for the pipeline does not change what a trained model
+// reads; a new lexicon version takes a new snapshot.
+//
+//go:embed lexicon_v2.tsv
+var lexiconCues string
+
+// phrases returns the lexicon: the snapshot of the cue lists and the
+// request phrases above, compiled once.
 func phrases() []lexPhrase {
 	phrasesOnce.Do(func() {
-		for _, c := range NewBaseline().cues {
-			phraseList = append(phraseList, newPhrase(c.re, "cue:"+c.label, "cuek:"+string(c.kind)))
+		for _, line := range strings.Split(strings.TrimSpace(lexiconCues), "\n") {
+			kind, c, ok := strings.Cut(line, "\t")
+			if !ok {
+				panic("classifier: lexicon line without a kind: " + line)
+			}
+			phraseList = append(phraseList, newPhrase(regexp.MustCompile(cuePattern(c)), "cue:"+c, "cuek:"+kind))
 		}
 		for _, g := range slices.Sorted(maps.Keys(requestPhrases)) {
 			for _, p := range requestPhrases[g] {

@@ -23,7 +23,7 @@ var (
 	// self-introduction names a person in kanji or katakana after の or
 	// after what they do: 「ミナト物流の田中です。」, 「デザインの仕事をしている
 	// 山田です。」, not 「工程の依存関係を表示したいです。」.
-	greeting = regexp.MustCompile(`^\s*((?i:hi|hello|hey|dear|good (?:morning|afternoon|evening))[,!]?(\s+((?i:there|all|again|team|teams|everyone|everybody|folks|guys|people|friends|support|billing|sales)|[A-Z][\p{L}.'-]*|:[a-z_]+:)){0,4}\s*[,!.:]?(\s*((?i:quick (one|question))|[\p{L}.'-]+( [\p{L}.'-]+){0,3} here)[.!]?)?|お世話になっております。?|お世話になります。?|いつもお世話になっております。?|お疲れ様です。?|(株式会社|有限会社)?[^\s。をがはにでへ、]{1,30}(株式会社|有限会社)?の[\p{Han}\p{Katakana}ー・ 　]{1,10}(です|と申します)。?|[^\s。]{1,40}(している|しております|担当の)[\p{Han}\p{Katakana}ー]{1,6}(です|と申します)。?|[^\s。][^。]{0,19}(様|御中))\s*$`)
+	greeting = regexp.MustCompile(`^\s*((?i:hi|hello|hey|dear|good (?:morning|afternoon|evening))[,!]?(\s+((?i:there|all|again|team|teams|everyone|everybody|folks|guys|people|friends|support|billing|sales)|[A-Z][\p{L}.'-]*|:[a-z_]+:)){0,4}\s*[,!.:?]*(\s*((?i:quick (one|question))|[\p{L}.'-]+( [\p{L}.'-]+){0,3} here)[.!]?)?|お世話になっております。?|お世話になります。?|いつもお世話になっております。?|お疲れ様です。?|(株式会社|有限会社)?[^\s。をがはにでへ、]{1,30}(株式会社|有限会社)?の[\p{Han}\p{Katakana}ー・ 　]{1,10}(です|と申します)。?|[^\s。]{1,40}(している|しております|担当の)[\p{Han}\p{Katakana}ー]{1,6}(です|と申します)。?|[^\s。][^。]{0,19}(様|御中))\s*$`)
 )
 
 // autoReplyMarks are the phrases of a whole-message automatic reply, lower

@@ -110,6 +110,8 @@ func TestIsGreeting(t *testing.T) {
 		{"Hi again,", true},
 		{"Dear Acme billing team,", true},
 		{"Hey team, IT at Bluestem here.", true},
+		{"hello?", true},
+		{"Hi?? anyone there", false},
 		{"hey folks :wave: quick one.", true},
 		{"お世話になっております。", true},
 		{"株式会社ミナト物流の田中です。", true},
