@@ -44,6 +44,9 @@ func TestComplaintAskedAsAQuestionIsNotAHowTo(t *testing.T) {
 		{"整理しようとして、間違えてボードを削除してしまいました。元に戻せますか？", voc.KindOther, voc.FaultCustomer},
 		{"I deleted the launch board by mistake. Can you restore it?", voc.KindOther, voc.FaultCustomer},
 		{"I archived a task by mistake. How do I get it back?", voc.KindQuestion, voc.FaultCustomer},
+		// The how-to alone holds no slip: no complaint (the English one
+		// above takes the sentence before it through "it").
+		{"間違えてタスクを削除してしまいました。元に戻す方法はありますか？", voc.KindQuestion, voc.FaultNone},
 		{"After your outage yesterday all our comments are gone. Can you recover them?", voc.KindOther, voc.FaultService},
 		{"How do I export my timesheet?", voc.KindQuestion, voc.FaultNone},
 	}
