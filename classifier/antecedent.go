@@ -26,6 +26,15 @@ var urgency = mustMatcher(`\b(i|we) (really )?(need|needed) (this|it|that|those|
 // fairly urgent"): the purpose may be long, and names no new ask.
 var needFor = mustMatcher(`\b(i|we) (really )?(need|needed) (this|it|that|those|them) (for|by|before)\b`)
 
+// fixDesire matches how the customer wants a fault to behave once fixed
+// ("the due date shouldn't shift", 「ずれないでほしいです」): the fix of the
+// report before it, not a new request.
+var fixDesire = mustMatcher(`\b(it|this|they|that|dates?|the [a-z]+) (should ?n'?o?t|should not|must not|mustn'?t) (change|shift|move|happen|be (changed|shifted|moved))\b|\bplease fix\b|(し|れ|ら|わ|け)ないで(ほしい|欲しい|ください|いただ)|ないように(して|直して)(ほしい|ください|いただ)`)
+
+// maxFixDesireTerms is how many content terms such a sentence may have:
+// its reason may come first (「時差の問題だと思いますが、…」).
+const maxFixDesireTerms = 12
+
 // bugBeforeIn returns the index of the last backlog ask before sents[i] in
 // the same message when it is a bug report, else -1.
 func bugBeforeIn(sents []sentence, i int) int {
@@ -59,6 +68,18 @@ func (c *Classifier) takeAntecedents(sents []sentence) {
 		if k == voc.KindFeature && s.by != voc.ByHuman {
 			// "I need this for a meeting at 11" after a fault report:
 			// the need is for the fix, part of that report.
+			if fixDesire.match(s.folded) && !topicShift.match(s.folded) && len(textnorm.Terms(s.text)) <= maxFixDesireTerms {
+				if b := bugBeforeIn(sents, i); b >= 0 {
+					kind := voc.KindBug // right after the report it joins it
+					if b < i-1 {
+						kind = voc.KindOther // further on, no second report
+					}
+					s.pred = Prediction{Kind: kind, Confidence: sents[b].pred.Confidence,
+						Reason: fmt.Sprintf("says how the fault before it should behave (%q), not a new ask; %s", fixDesire.find(s.folded), s.pred.Reason)}
+					s.by = voc.ByRule
+					continue
+				}
+			}
 			limit := maxDeicticTerms
 			if needFor.match(s.folded) {
 				limit = 2 * maxDeicticTerms

@@ -44,7 +44,7 @@ func TestPointingBackTakesTheSentenceBefore(t *testing.T) {
 }
 
 func TestUrgencyAfterAFaultIsPartOfIt(t *testing.T) {
-	m := kindModel{bugWords: []string{"crashes"}, featureWords: []string{"need", "request", "please"}, questionWords: []string{"how do i"}}
+	m := kindModel{bugWords: []string{"crashes"}, featureWords: []string{"need", "request", "please", "shouldn't", "ほしい"}, questionWords: []string{"how do i"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
 	cases := []struct {
 		name string
@@ -59,6 +59,12 @@ func TestUrgencyAfterAFaultIsPartOfIt(t *testing.T) {
 			[]wantItem{{voc.KindBug, "crashes every time."}}},
 		{"a long need without a purpose is its own ask", []string{"The app crashes on upload. We need it exported to Excel with the formatting and the totals kept."},
 			[]wantItem{{voc.KindBug, "crashes"}, {voc.KindFeature, "exported to Excel"}}},
+		{"how the fault should behave", []string{"Due dates for our partner in LA show a day early, the app crashes the date. The due date shouldn't shift with the time zone."},
+			[]wantItem{{voc.KindBug, "crashes the date. The due date shouldn't shift"}}},
+		{"Japanese: how the fault should behave", []string{"締切が１日早く表示されていて、アプリがcrashesのような状態です。時差の問題だと思いますが、期限は日付なのでずれないでほしいです。"},
+			[]wantItem{{voc.KindBug, "ずれないでほしいです"}}},
+		{"another subject is a request of its own", []string{"The export crashes. Also, please make it so dates shouldn't change format, we need a setting."},
+			[]wantItem{{voc.KindBug, "The export crashes."}, {voc.KindFeature, "Also, please make it so"}}},
 		{"what a question is for", []string{"How do I export one person's entries for September? I need them for a freelancer's invoice check."},
 			[]wantItem{{voc.KindQuestion, "How do I export one person's entries for September? I need them for"}}},
 		{"how much it matters", []string{"Since yesterday the app crashes on every photo. This is a big problem, we need those photos."},
