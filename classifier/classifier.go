@@ -100,6 +100,7 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 				Reason: fmt.Sprintf("non-goal %q matched %s", id, describeMatch(phrase))}
 		}
 	}
+	dropPitch(sents)
 	verdict, verdictCue, verdictKnown := followUps(conv, sents)
 	acceptOffers(conv, sents)
 	slipAt, slipCue := admittedSlips(conv, sents)
