@@ -10,85 +10,75 @@ func TestFollowUpsAreNotNewAsks(t *testing.T) {
 	m := kindModel{bugWords: []string{"crashes", "doesn't"}, featureWords: []string{"please", "need", "add", "ご検討", "ぜひ"},
 		questionWords: []string{"is there", "can i", "方法はありますか"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
-	type msg struct {
-		role voc.Role
-		text string
-	}
-	cust := func(s string) msg { return msg{voc.RoleCustomer, s} }
-	agent := func(s string) msg { return msg{voc.RoleAgent, s} }
 	cases := []struct {
 		name string
-		msgs []msg
+		msgs []turn
 		want []wantItem
 	}{
-		{"the question support calls a gap is the request", []msg{
+		{"the question support calls a gap is the request", []turn{
 			cust("Hi, is there a way to move many tasks at once?"),
 			agent("Not yet, sorry. I'll log a request for bulk move."),
 			cust("please do!")},
 			[]wantItem{{voc.KindFeature, "is there a way to move many tasks at once?"}}},
-		{"a vote offered and taken", []msg{
+		{"a vote offered and taken", []turn{
 			cust("Is there a dark mode? I couldn't find it."),
 			agent("There isn't one yet! Would you like me to add your vote to the request?"),
 			cust("yes please, I'd use it every day")},
 			[]wantItem{{voc.KindFeature, "Is there a dark mode?"}}},
-		{"support says the request is logged", []msg{
+		{"support says the request is logged", []turn{
 			cust("is there a dark mode yet?? even just for the board view"),
 			agent("Not yet I'm afraid! Your request is logged, I'll make sure the team knows."),
 		},
 			[]wantItem{{voc.KindFeature, "dark mode yet"}}},
-		{"an answered how-to stays a question", []msg{
+		{"an answered how-to stays a question", []turn{
 			cust("Can I export a timesheet?"),
 			agent("Yes: Reports > Timesheet > Export."),
 			cust("Thanks, that worked.")},
 			[]wantItem{{voc.KindQuestion, "Can I export a timesheet?"}}},
-		{"urgency about a reported bug is that bug", []msg{
+		{"urgency about a reported bug is that bug", []turn{
 			cust("The app crashes when I attach a photo."),
 			agent("Sorry! We are on it."),
 			cust("I need this for a meeting at 11")},
 			[]wantItem{{voc.KindBug, "crashes when I attach a photo"}}},
-		{"a fault reported in a reply, with no ask before it, is a new report", []msg{
+		{"a fault reported in a reply, with no ask before it, is a new report", []turn{
 			cust("How do I attach a photo to a task?"),
 			agent("Tap the paperclip icon on the task."),
 			cust("ok, now the app crashes when I tap it")},
 			[]wantItem{{voc.KindBug, "crashes"}}},
-		{"a reply to support's bot", []msg{
+		{"a reply to support's bot", []turn{
 			cust("The CSV export crashes every time."),
 			{voc.RoleBot, "We're looking into slow exports. Want to talk to the team?"},
 			cust("yes. I need this for a partner meeting at 11")},
 			[]wantItem{{voc.KindBug, "crashes"}}},
-		{"what support calls a gap is a request, not a fault", []msg{
+		{"what support calls a gap is a request, not a fault", []turn{
 			cust("Is there a way to sync both ways? The feed is one way only and doesn't update the task."),
 			agent("Two-way sync isn't available yet. I'll log a request.")},
 			[]wantItem{{voc.KindFeature, "doesn't update the task"}}},
-		{"a stated failure beside the gap stays a fault", []msg{
+		{"a stated failure beside the gap stays a fault", []turn{
 			cust("The export crashes with error 504. Also, please add an Excel export."),
 			agent("We're aware of the export timeouts and working on a fix. Excel export isn't available yet; I've logged the request.")},
 			[]wantItem{{voc.KindBug, "crashes"}, {voc.KindFeature, "Excel"}}},
-		{"with no reply from support a limitation stays as the model read it", []msg{
+		{"with no reply from support a limitation stays as the model read it", []turn{
 			cust("Is there a way to sync both ways? The feed is one way only and doesn't update the task.")},
 			[]wantItem{{voc.KindBug, "doesn't update"}}},
-		{"a new ask after the answer is its own", []msg{
+		{"a new ask after the answer is its own", []turn{
 			cust("The app crashes when I attach a photo."),
 			agent("Sorry! We are on it."),
 			cust("Separately, could you add an Excel export for the weekly timesheet report with the formatting kept?")},
 			[]wantItem{{voc.KindBug, "crashes"}, {voc.KindFeature, "Excel export"}}},
-		{"Japanese", []msg{
+		{"Japanese", []turn{
 			cust("複数のタスクを一括で移動する方法はありますか？"),
 			agent("現在は対応しておりません。ご要望は製品チームに共有いたします。"),
 			cust("ぜひお願いします。")},
 			[]wantItem{{voc.KindFeature, "一括で移動する方法はありますか？"}}},
-		{"a request for consideration closes the ask just made", []msg{
+		{"a request for consideration closes the ask just made", []turn{
 			cust("Please add a dark theme for the boards. Please consider it.")},
 			[]wantItem{{voc.KindFeature, "Please add a dark theme for the boards."}}},
-		{"a request for consideration asks to consider what was just said", []msg{
+		{"a request for consideration asks to consider what was just said", []turn{
 			cust("オフラインで入力して後で同期できるモードがあれば現場で使いやすくなると思います。ご検討よろしくお願いします。")},
 			[]wantItem{{voc.KindFeature, "使いやすくなると思います。 ご検討よろしくお願いします。"}}},
 	}
 	for _, c := range cases {
-		conv := voc.Conversation{Source: "test", ExternalID: c.name}
-		for _, m := range c.msgs {
-			conv.Messages = append(conv.Messages, voc.Message{Role: m.role, Text: m.text})
-		}
-		checkItems(t, c.name, cl.Classify(conv), c.want)
+		checkItems(t, c.name, classifyDialog(cl, c.name, c.msgs...), c.want)
 	}
 }

@@ -60,6 +60,24 @@ func checkItems(t *testing.T, name string, items []voc.Item, want []wantItem) bo
 	return true
 }
 
+// turn is one message of a test dialogue: who wrote it, and what.
+type turn struct {
+	role voc.Role
+	text string
+}
+
+func cust(s string) turn  { return turn{voc.RoleCustomer, s} }
+func agent(s string) turn { return turn{voc.RoleAgent, s} }
+
+// classifyDialog classifies a conversation of the turns given.
+func classifyDialog(cl *Classifier, id string, turns ...turn) []voc.Item {
+	conv := voc.Conversation{Source: "test", ExternalID: id}
+	for _, m := range turns {
+		conv.Messages = append(conv.Messages, voc.Message{Role: m.role, Text: m.text})
+	}
+	return cl.Classify(conv)
+}
+
 // classifyMessages classifies a conversation of the customer's messages.
 func classifyMessages(cl *Classifier, id string, msgs ...string) []voc.Item {
 	conv := voc.Conversation{Source: "test", ExternalID: id}

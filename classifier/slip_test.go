@@ -10,49 +10,39 @@ import (
 func TestAdmittedSlipIsNotABugReport(t *testing.T) {
 	m := kindModel{bugWords: []string{"broken", "disappeared", "crashes", "届きません"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
-	type msg struct {
-		role voc.Role
-		text string
-	}
-	cust := func(s string) msg { return msg{voc.RoleCustomer, s} }
-	agent := func(s string) msg { return msg{voc.RoleAgent, s} }
 	cases := []struct {
 		name  string
-		msgs  []msg
+		msgs  []turn
 		kind  voc.Kind
 		fault voc.Fault
 	}{
-		{"a typo owned", []msg{
+		{"a typo owned", []turn{
 			cust("I invited our new hire 3 days ago and she never got the invite. Your invites are broken."),
 			agent("I see the invite went to hana@peblelabs.example, one b. Could that be a typo?"),
 			cust("ah. yes. it's hana@pebblelabs.example. my bad")},
 			voc.KindOther, voc.FaultCustomer},
-		{"a filter explained", []msg{
+		{"a filter explained", []turn{
 			cust("All the tasks on our catering board disappeared this afternoon. HELP"),
 			agent("Your tasks are all there: a filter is switched on. Click Clear filters."),
 			cust("phew. there they are. thanks")},
 			voc.KindOther, voc.FaultCustomer},
-		{"Japanese: a setting owned", []msg{
+		{"Japanese: a setting owned", []turn{
 			cust("通知メールが届きません。"),
 			agent("通知設定がオフになっているようです。"),
 			cust("こちらの設定ミスでした。失礼しました。")},
 			voc.KindOther, voc.FaultCustomer},
 		// Not owned: no reply from support, or a new fault in the reply.
-		{"no support reply", []msg{
+		{"no support reply", []turn{
 			cust("Your invites are broken. Oops, I mean the invite emails."),
 		}, voc.KindBug, voc.FaultService},
-		{"oops and a new report", []msg{
+		{"oops and a new report", []turn{
 			cust("The export crashes."),
 			agent("Which browser are you on?"),
 			cust("oops, now the export crashes when I open it from the dashboard on Chrome and on Firefox too")},
 			voc.KindBug, voc.FaultService},
 	}
 	for _, c := range cases {
-		conv := voc.Conversation{Source: "test", ExternalID: c.name}
-		for _, m := range c.msgs {
-			conv.Messages = append(conv.Messages, voc.Message{Role: m.role, Text: m.text})
-		}
-		items := cl.Classify(conv)
+		items := classifyDialog(cl, c.name, c.msgs...)
 		if len(items) == 0 || items[0].Kind != c.kind || items[0].Fault != c.fault {
 			t.Errorf("%s: items %+v, want the first %s with fault %q", c.name, items, c.kind, c.fault)
 			continue
