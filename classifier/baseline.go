@@ -47,7 +47,7 @@ var cueLists = map[voc.Kind]map[float64][]string{
 			`(would|could) really (use|help)`, `support for`, `suggestion`, `request(ing)?`, `missing feature`, `we'?d love`, `i'?d love`, `must-have`, `(a|is|it'?s) must have`,
 			`any chance (of|to|for)`, `would it be possible to`, `would be (brilliant|huge|ideal|amazing|fantastic|a game[- ]changer|wonderful|lovely)`,
 			`yes,? please`, `please (do|log it|count us)`, `count us in`, `\+1`, `me too`, `(we|i)('d| would) use (it|that|this)`, `any (news|update) on`,
-			`still no`, `(something|anything) you('re| are) (working on|building|planning)`, `(is|are) (it|that|this|they) planned`, `planned\?`, `(whether|if) [^.?!]{0,60} (is|are) (planned|on (the|your) roadmap)`,
+			`still no`, `(something|anything) you('re| are) (working on|building|planning)`, `(is|are) (it|that|this|they) planned`, `planned\?`, `(whether|if) [^.?!]{0,60} (is|are) (planned|on (the|your) roadmap)`, `(whether|if) (you'?ll|you will|you'?re going to|you plan to) (have|add|support|offer|build|get)`,
 			`(one )?feature (we|i) (really )?miss`, `(we|i) (really )?miss`, `(what|all) (we|i)('re| are) missing`, `(is|are) there (any )?plans?`,
 			`(we|i)('re| are) looking for`, `(that'?s|it'?s) a gap`, `would (help|fix it|fix this)`, `(it )?would be (great|nice|good|helpful) if`,
 			`would be (fun|cool|neat|handy|great|nice) to have`, `it'?d be (nice|great|cool|fun|handy|helpful)`},

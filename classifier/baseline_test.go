@@ -36,6 +36,7 @@ func TestBaselineCues(t *testing.T) {
 		{"Please let me know when the fix is out.", voc.KindOther},
 		{"バックアップの保存先も教えていただけると助かります。", voc.KindQuestion},
 		{"I really really want a dark theme for Acme Flow.", voc.KindFeature},
+		{"Our program office is asking whether you'll have a gantt chart any time soon.", voc.KindFeature},
 		{"It would save us hours if tasks could repeat every week.", voc.KindFeature},
 		{"複数のタスクを一括編集できる機能はございませんか。", voc.KindFeature},
 		{"We've helped 200+ SaaS brands 10x their organic traffic. Can I send over a free audit?", voc.KindOther},
