@@ -56,14 +56,18 @@ func (s *Store) SetLabel(ctx context.Context, itemID int64, kind voc.Kind, fault
 }
 
 // applyLabels makes human labels win over a fresh classification of one
-// conversation, for asks whose quote is unchanged.
+// conversation, for asks whose quote is unchanged, wherever they now stand
+// in it: a rule that finds one more ask before a labelled one moves that
+// ask's seq, not what the person said of it. Of two labels on one quote,
+// the later wins.
 func applyLabels(ctx context.Context, tx *sqlx.Tx, convID int64) error {
+	const latest = `FROM labels l WHERE l.conversation_id = items.conversation_id AND l.quote = items.quote ORDER BY l.labelled_at DESC, l.seq DESC LIMIT 1`
 	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE items SET
-		kind = (SELECT l.kind FROM labels l WHERE l.conversation_id = items.conversation_id AND l.seq = items.seq),
-		fault = (SELECT l.fault FROM labels l WHERE l.conversation_id = items.conversation_id AND l.seq = items.seq),
+		kind = (SELECT l.kind `+latest+`),
+		fault = (SELECT l.fault `+latest+`),
 		decided_by = 'human', confidence = 1,
-		reason = (SELECT 'labelled by ' || l.labelled_by FROM labels l WHERE l.conversation_id = items.conversation_id AND l.seq = items.seq)
-		WHERE conversation_id = ? AND EXISTS (SELECT 1 FROM labels l WHERE l.conversation_id = items.conversation_id AND l.seq = items.seq AND l.quote = items.quote)`), convID)
+		reason = (SELECT 'labelled by ' || l.labelled_by `+latest+`)
+		WHERE conversation_id = ? AND EXISTS (SELECT 1 FROM labels l WHERE l.conversation_id = items.conversation_id AND l.quote = items.quote)`), convID)
 	if err != nil {
 		return fmt.Errorf("store: apply labels of conversation %d: %w", convID, err)
 	}

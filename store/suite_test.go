@@ -267,6 +267,29 @@ func TestHumanLabelsWin(t *testing.T) {
 		if err != nil || len(labels) != 1 || labels[0].Quote != "Gantt please" || labels[0].By != "maya" {
 			t.Fatalf("labels: %+v %v", labels, err)
 		}
+		// A new rule finds one more ask before the labelled one: its seq
+		// moves, and the person's label follows its quote.
+		if _, err := s.UpsertConversations(ctx, []voc.Conversation{conv("1", "a, edited again")}); err != nil {
+			t.Fatal(err)
+		}
+		p, _ = s.PendingConversations(ctx, 0, 10)
+		machine = []voc.Item{
+			{Seq: 0, Quote: "How do I copy a board?", Kind: voc.KindQuestion, DecidedBy: voc.ByModel, AskedAt: t0},
+			{Seq: 1, Quote: "Gantt please", Kind: voc.KindQuestion, DecidedBy: voc.ByModel, AskedAt: t0},
+			{Seq: 2, Quote: "It crashes", Kind: voc.KindBug, DecidedBy: voc.ByModel, AskedAt: t0}}
+		if err := s.SaveClassifications(ctx, []Classified{{ConversationID: p[0].ID, Hash: p[0].Hash, Items: machine}}); err != nil {
+			t.Fatal(err)
+		}
+		all, err := s.ConversationItems(ctx, "zendesk", "1")
+		if err != nil || len(all) != 3 {
+			t.Fatalf("items after the seq moved: %+v %v", all, err)
+		}
+		for _, it := range all {
+			human := it.DecidedBy == voc.ByHuman
+			if human != (it.Quote == "Gantt please") || human && it.Kind != voc.KindFeature {
+				t.Fatalf("after the seq moved, item %d %q: %s by %s; want only %q, a feature by a person", it.Seq, it.Quote, it.Kind, it.DecidedBy, "Gantt please")
+			}
+		}
 	})
 }
 
