@@ -63,6 +63,17 @@ func checkKindFault(t *testing.T, cl *Classifier, cases []kindFault) []voc.Item 
 	return out
 }
 
+// checkKindFaultWhy is checkKindFault, and each item made other must say
+// why: its reason holds why.
+func checkKindFaultWhy(t *testing.T, cl *Classifier, cases []kindFault, why string) {
+	t.Helper()
+	for i, it := range checkKindFault(t, cl, cases) {
+		if cases[i].kind == voc.KindOther && it.Kind == voc.KindOther && !strings.Contains(it.Reason, why) {
+			t.Errorf("%q: reason %q does not say why (%q)", cases[i].text, it.Reason, why)
+		}
+	}
+}
+
 func TestCustomerSlipIsNotABugReport(t *testing.T) {
 	m := kindModel{bugWords: []string{"can't", "できません", "crashes"}}
 	cl := New(m, nil, redactFunc(func(s string) string { return s }))
@@ -73,9 +84,5 @@ func TestCustomerSlipIsNotABugReport(t *testing.T) {
 		// Both sides at fault: unclear, and a bug to look at.
 		{"We accidentally deleted a task and since your update the board crashes.", voc.KindBug, voc.FaultUnclear},
 	}
-	for i, it := range checkKindFault(t, cl, cases) {
-		if cases[i].kind == voc.KindOther && it.Kind == voc.KindOther && !strings.Contains(it.Reason, "the customer's own doing") {
-			t.Errorf("%q: reason %q does not say why it is not a bug", cases[i].text, it.Reason)
-		}
-	}
+	checkKindFaultWhy(t, cl, cases, "the customer's own doing")
 }
