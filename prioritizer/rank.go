@@ -195,6 +195,7 @@ func Rank(asks []Ask, accounts []voc.Account, strategy *voc.Strategy, cfg Config
 	for fam, c := range families {
 		reps[fam] = c.mergeSimilar()
 	}
+	joinRestatements(asks, toks, assigned, isNew, reps, families)
 
 	var clusters []*cluster
 	byFamily := map[string]map[int]*cluster{}
