@@ -63,19 +63,21 @@ func followUps(conv voc.Conversation, sents []sentence) (kind voc.Kind, cue stri
 			}
 		}
 		if kind != "" {
-			asked, q := false, -1
+			// The question asked before any ask: "Do you support SCIM? If
+			// not, is it coming? We need auto deprovisioning." is one
+			// request, which the ask after the question only details.
+			q := -1
 			for i, s := range sents {
-				if s.msg > vat {
+				if s.msg > vat || s.pred.Kind.Backlog() {
 					break
 				}
-				switch {
-				case s.pred.Kind.Backlog():
-					asked = true
-				case s.pred.Kind == voc.KindQuestion && s.by != voc.ByHuman:
+				// A how-to ("how do I copy a board?") is answered, not
+				// a capability the verdict is about.
+				if s.pred.Kind == voc.KindQuestion && s.by != voc.ByHuman && !howTo.match(s.folded) {
 					q = i
 				}
 			}
-			if !asked && q >= 0 {
+			if q >= 0 {
 				s := &sents[q]
 				s.pred.Kind, s.by = kind, voc.ByRule
 				s.pred.Reason += fmt.Sprintf("; support's reply calls it a %s (%q)", kind, cue)

@@ -25,6 +25,14 @@ func TestFollowUpsAreNotNewAsks(t *testing.T) {
 			agent("There isn't one yet! Would you like me to add your vote to the request?"),
 			cust("yes please, I'd use it every day")},
 			[]wantItem{{voc.KindFeature, "Is there a dark mode?"}}},
+		{"the gap's question comes before the ask that details it", []turn{
+			cust("Is there SCIM provisioning from Azure AD? We need auto deprovisioning when someone leaves."),
+			agent("SCIM isn't available yet, sorry. I'll log a request for it.")},
+			[]wantItem{{voc.KindFeature, "Is there SCIM provisioning from Azure AD? We need auto deprovisioning"}}},
+		{"a how-to before the ask is answered, not the gap", []turn{
+			cust("How can I copy a board? Could you also add bulk edit?"),
+			agent("Use Duplicate board. Bulk edit isn't available yet, I'll log a request.")},
+			[]wantItem{{voc.KindQuestion, "How can I copy a board?"}, {voc.KindFeature, "bulk edit"}}},
 		{"support says the request is logged", []turn{
 			cust("is there a dark mode yet?? even just for the board view"),
 			agent("Not yet I'm afraid! Your request is logged, I'll make sure the team knows."),
