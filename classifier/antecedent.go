@@ -35,6 +35,51 @@ var fixDesire = mustMatcher(`\b(it|this|they|that|dates?|the [a-z]+) (should ?n'
 // its reason may come first (「時差の問題だと思いますが、…」).
 const maxFixDesireTerms = 12
 
+// qualifiesAskBefore relabels sents[i], a request that only qualifies the
+// ask before it in the same message, and reports whether it did: how the
+// reported fault should behave ("the due date shouldn't shift"), what a
+// question is for ("How do I export …? I need them for an invoice
+// check"), how much the fault matters ("I need this for a meeting at 11").
+func qualifiesAskBefore(sents []sentence, i int) bool {
+	s, prev := &sents[i], &sents[i-1]
+	terms := len(textnorm.Terms(s.text))
+	if fixDesire.match(s.folded) && !topicShift.match(s.folded) && terms <= maxFixDesireTerms &&
+		foldIntoFault(sents, i, fmt.Sprintf("says how the fault before it should behave (%q)", fixDesire.find(s.folded))) {
+		return true
+	}
+	limit := maxDeicticTerms
+	if needFor.match(s.folded) {
+		limit = 2 * maxDeicticTerms
+		if prev.msg == s.msg && prev.pred.Kind == voc.KindQuestion && prev.by != voc.ByHuman && terms <= limit {
+			s.pred = Prediction{Kind: voc.KindQuestion, Confidence: prev.pred.Confidence,
+				Reason: fmt.Sprintf("says what the question before it is for, not a new ask; %s", s.pred.Reason)}
+			s.by = voc.ByRule
+			return true
+		}
+	}
+	cue := urgency.find(s.folded)
+	return cue != "" && terms <= limit && foldIntoFault(sents, i, fmt.Sprintf("says how much the fault before it matters (%q)", cue))
+}
+
+// foldIntoFault makes sents[i] part of the bug report before it in the
+// same message, saying why, and reports whether there was one. Right after
+// the report it joins it; further on (a paragraph of its own) it is no
+// second report but other.
+func foldIntoFault(sents []sentence, i int, why string) bool {
+	b := bugBeforeIn(sents, i)
+	if b < 0 {
+		return false
+	}
+	s := &sents[i]
+	kind := voc.KindBug
+	if b < i-1 {
+		kind = voc.KindOther
+	}
+	s.pred = Prediction{Kind: kind, Confidence: sents[b].pred.Confidence, Reason: why + ", not a new ask; " + s.pred.Reason}
+	s.by = voc.ByRule
+	return true
+}
+
 // bugBeforeIn returns the index of the last backlog ask before sents[i] in
 // the same message when it is a bug report, else -1.
 func bugBeforeIn(sents []sentence, i int) int {
@@ -65,47 +110,8 @@ func (c *Classifier) takeAntecedents(sents []sentence) {
 	for i := 1; i < len(sents); i++ {
 		s, prev := &sents[i], &sents[i-1]
 		k := s.pred.Kind
-		if k == voc.KindFeature && s.by != voc.ByHuman {
-			// "I need this for a meeting at 11" after a fault report:
-			// the need is for the fix, part of that report.
-			if fixDesire.match(s.folded) && !topicShift.match(s.folded) && len(textnorm.Terms(s.text)) <= maxFixDesireTerms {
-				if b := bugBeforeIn(sents, i); b >= 0 {
-					kind := voc.KindBug // right after the report it joins it
-					if b < i-1 {
-						kind = voc.KindOther // further on, no second report
-					}
-					s.pred = Prediction{Kind: kind, Confidence: sents[b].pred.Confidence,
-						Reason: fmt.Sprintf("says how the fault before it should behave (%q), not a new ask; %s", fixDesire.find(s.folded), s.pred.Reason)}
-					s.by = voc.ByRule
-					continue
-				}
-			}
-			limit := maxDeicticTerms
-			if needFor.match(s.folded) {
-				limit = 2 * maxDeicticTerms
-				// "How do I export one person's entries? I need them for
-				// an invoice check": what the question is for.
-				if prev.msg == s.msg && prev.pred.Kind == voc.KindQuestion && prev.by != voc.ByHuman && len(textnorm.Terms(s.text)) <= limit {
-					s.pred = Prediction{Kind: voc.KindQuestion, Confidence: prev.pred.Confidence,
-						Reason: fmt.Sprintf("says what the question before it is for, not a new ask; %s", s.pred.Reason)}
-					s.by = voc.ByRule
-					continue
-				}
-			}
-			if cue := urgency.find(s.folded); cue != "" && len(textnorm.Terms(s.text)) <= limit {
-				if b := bugBeforeIn(sents, i); b >= 0 {
-					// Right after the report it joins it; further on (a
-					// paragraph of its own) it is no second report.
-					kind := voc.KindBug
-					if b < i-1 {
-						kind = voc.KindOther
-					}
-					s.pred = Prediction{Kind: kind, Confidence: sents[b].pred.Confidence,
-						Reason: fmt.Sprintf("says how much the fault before it matters (%q), not a new ask; %s", cue, s.pred.Reason)}
-					s.by = voc.ByRule
-					continue
-				}
-			}
+		if k == voc.KindFeature && s.by != voc.ByHuman && qualifiesAskBefore(sents, i) {
+			continue
 		}
 		if !(k.Backlog() || k == voc.KindQuestion) || prev.msg != s.msg || prev.pred.Kind.Backlog() || prev.pred.Kind == k || prev.by == voc.ByHuman {
 			continue

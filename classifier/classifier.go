@@ -45,6 +45,7 @@ type sentence struct {
 	pred   Prediction
 	by     voc.DecidedBy
 	ng     string
+	at     int // its place among the conversation's sentences
 	// fault, when set, is whose fault the sentence's complaint is, as a
 	// rule read it from the conversation (the customer owning the slip).
 	fault voc.Fault
@@ -67,7 +68,7 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 				if contentless(s) || textnorm.IsGreeting(s) {
 					continue
 				}
-				sents = append(sents, sentence{text: s, folded: textnorm.Fold(s), msg: i})
+				sents = append(sents, sentence{text: s, folded: textnorm.Fold(s), msg: i, at: len(sents)})
 			}
 		}
 	}

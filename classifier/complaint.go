@@ -27,10 +27,10 @@ var (
 // product.
 var accountRequest = mustMatcher(`(\brca\b|\broot cause\b|\b(sla|service) credits?\b|\bcredit (us|me|our account)\b|\bincident report\b|\bpost-?mortem\b|原因(の)?(報告|説明|究明)|再発防止|障害報告)`)
 
-// askedHow matches a question that asks how, or whether there is a way
-// ("How do I get it back?", 「元に戻す方法はありますか」): after the
-// customer's own slip it is still a how-to, not a complaint.
-var askedHow = mustMatcher(`\bhow (do|can|should) (i|we)\b|\bhow to\b|\bis there a way\b|方法|どうすれば|どうやって`)
+// wayTo matches a question whether there is a way ("Is there a way to get
+// it back?", 「元に戻す方法はありますか」): like a how-to (howTo), after the
+// customer's own slip it asks for help, not a complaint.
+var wayTo = mustMatcher(`\bis there a way\b|方法`)
 
 // serviceComplaint returns what makes a bug item a billing dispute or a
 // service incident ("" when it is neither).
@@ -83,7 +83,7 @@ func reclassifyComplaint(it *voc.Item, folded, message string) {
 	case it.Kind == voc.KindQuestion:
 		if cue := complaint.find(folded); cue != "" {
 			reason = fmt.Sprintf("a complaint asked as a question (%q)", strings.TrimSpace(cue))
-		} else if !askedHow.match(folded) && faultOf(voc.KindOther, message) == voc.FaultCustomer {
+		} else if !howTo.match(folded) && !wayTo.match(folded) && faultOf(voc.KindOther, message) == voc.FaultCustomer {
 			// "I deleted the board by mistake. Can you restore it?"; "…
 			// How do I get it back?" stays a how-to.
 			reason = fmt.Sprintf("the customer's own doing (%q), asked as a question: a complaint, not a how-to", strings.TrimSpace(customerFault.find(message)))

@@ -23,7 +23,7 @@ func withHowTo(sents []sentence, asks [][]sentence) [][]sentence {
 		// In the order asked: before the first ask that starts after it.
 		at := len(asks)
 		for j, a := range asks {
-			if indexOf(sents, a[0]) > i {
+			if a[0].at > i {
 				at = j
 				break
 			}
@@ -31,14 +31,4 @@ func withHowTo(sents []sentence, asks [][]sentence) [][]sentence {
 		return slices.Insert(asks, at, []sentence{s})
 	}
 	return asks
-}
-
-// indexOf returns the position of s in sents (-1 when absent).
-func indexOf(sents []sentence, s sentence) int {
-	for i := range sents {
-		if sents[i].text == s.text && sents[i].msg == s.msg {
-			return i
-		}
-	}
-	return -1
 }

@@ -37,13 +37,7 @@ func acceptOffers(conv voc.Conversation, sents []sentence) {
 	// Support's messages are cleaned and searched only before a customer
 	// message, after support's first reply, that holds a short backlog
 	// sentence after an ask.
-	first := -1
-	for i, m := range conv.Messages {
-		if m.Role == voc.RoleAgent {
-			first = i
-			break
-		}
-	}
+	first := firstReply(conv)
 	if first < 0 {
 		return
 	}

@@ -17,6 +17,17 @@ var slipAdmission = mustMatcher(`\b(my bad|my mistake|my fault|my error|silly me
 // admission.
 const maxSlipTerms = 6
 
+// firstReply returns the index of support's first reply by a person, -1
+// when there is none.
+func firstReply(conv voc.Conversation) int {
+	for i, m := range conv.Messages {
+		if m.Role == voc.RoleAgent {
+			return i
+		}
+	}
+	return -1
+}
+
 // admittedSlips makes other, with the customer's fault, the bug reports
 // of a conversation whose customer, after support's reply, owns the slip:
 // the invite went to a mistyped address, a filter hid the tasks. No fix is
@@ -24,13 +35,7 @@ const maxSlipTerms = 6
 // that owns it (-1 when none does) and the words that do, for the
 // complaints the conversation's items hold before it (ownSlips).
 func admittedSlips(conv voc.Conversation, sents []sentence) (at int, cue string) {
-	first := -1 // support's first reply
-	for i, m := range conv.Messages {
-		if m.Role == voc.RoleAgent {
-			first = i
-			break
-		}
-	}
+	first := firstReply(conv)
 	if first < 0 {
 		return -1, ""
 	}
