@@ -95,6 +95,9 @@ func (c *Classifier) Classify(conv voc.Conversation) []voc.Item {
 		if s.pred.Kind != voc.KindFeature && s.pred.Kind != voc.KindQuestion {
 			continue // only a request can fall under a non-goal; a report or a signature that names one cannot
 		}
+		if keepVendorBilling(sents, i) {
+			continue
+		}
 		if id, phrase, ok := c.rules.NonGoal(s.folded); ok {
 			s.ng, s.by = id, voc.ByRule
 			s.pred = Prediction{Kind: voc.KindOutOfScope, Confidence: 0.9,
