@@ -19,8 +19,9 @@ const DefaultThreshold = 0.20
 // 0.2, 0.34 at 0.5).
 const DefaultMergeThreshold = 0.5
 
-// candidateTerms is how many of an ask's rarest terms are used to find
-// candidate topics, which keeps the cost per ask bounded.
+// candidateTerms is how many of an ask's heaviest terms that some topic
+// holds are used to find candidate topics, which keeps the cost per ask
+// bounded.
 const candidateTerms = 8
 
 // maxPostings bounds the topics an ask is compared with through one term:
@@ -254,9 +255,9 @@ const minSharedTerms = 2
 // (docs/benchmarks.md).
 const minRestShare = 0.5
 
-// candidates returns the posting lists of v's heaviest terms (at most
-// candidateTerms of them), leaving out those longer than maxPostings unless
-// every list is: then only the shortest. A plain clusterer takes the lists
+// candidates returns the posting lists of v's heaviest terms that some
+// topic holds (at most candidateTerms of them), leaving out those longer
+// than maxPostings unless every list is: then only the shortest. A plain clusterer takes the lists
 // of all of v's terms.
 func (c *clusterer) candidates(v vector) [][]int {
 	if c.plain {
@@ -268,11 +269,16 @@ func (c *clusterer) candidates(v vector) [][]int {
 		}
 		return lists
 	}
-	top := c.topTerms(v, candidateTerms)
-	lists := make([][]int, 0, len(top))
-	for _, t := range top {
-		if int(t) < len(c.index) {
+	// A term no topic holds yet finds no candidate, so it takes no place
+	// among the heaviest: a long ask's rare words (a name, a typo) would
+	// otherwise crowd out the words it shares with its topic.
+	lists := make([][]int, 0, candidateTerms)
+	for _, t := range c.topTerms(v, len(v)) {
+		if int(t) < len(c.index) && len(c.index[t]) > 0 {
 			lists = append(lists, c.index[t])
+			if len(lists) == candidateTerms {
+				break
+			}
 		}
 	}
 	return boundPostings(lists)
