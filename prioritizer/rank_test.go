@@ -337,3 +337,35 @@ func TestIncrementalRanking(t *testing.T) {
 		t.Fatalf("kept topics were merged: %v", res.Members)
 	}
 }
+
+// TestJapaneseReportJoinsEveryEnglishWording: two English wordings of one
+// bug that share too little to merge by themselves both agree with a
+// Japanese report on the terms the scripts share (time zone, due date),
+// and all three become one topic; an unrelated English ask stays apart.
+func TestJapaneseReportJoinsEveryEnglishWording(t *testing.T) {
+	asks := []Ask{
+		ask(1, voc.KindBug, "Timezone bug? The deadline shows wrong for the team in Canada.", "a"),
+		ask(2, voc.KindBug, "Our developer in Auckland sees every due date a day later than I set it in London.", "b"),
+		ask(3, voc.KindBug, "タイ（バンコク）工場の担当者から、日本側で設定したタスクの期限が現地の画面では１日前の日付で表示されると連絡がありました。時差は２時間しかないので、タイムゾーンの扱いに不具合があるのではないでしょうか。", "c"),
+		ask(4, voc.KindBug, "The Android app crashes when I attach a photo to a task", "d"),
+	}
+	asks[2].Language = "ja"
+	// The two English wordings alone stay apart: the bridge is what joins them.
+	alone := Rank([]Ask{asks[0], asks[1], asks[3]}, nil, nil, cfg())
+	if len(alone.Members) != 3 {
+		t.Fatalf("without the Japanese report the English asks should form 3 topics, got %d: the test would not mean anything", len(alone.Members))
+	}
+	res := Rank(asks, nil, nil, cfg())
+	topicOf := map[int64]string{}
+	for key, ids := range res.Members {
+		for _, id := range ids {
+			topicOf[id] = key
+		}
+	}
+	if topicOf[1] != topicOf[3] || topicOf[2] != topicOf[3] {
+		t.Errorf("the Japanese report and both English wordings should be one topic: %v", topicOf)
+	}
+	if topicOf[4] == topicOf[3] {
+		t.Errorf("the Android crash must stay apart: %v", topicOf)
+	}
+}
