@@ -13,11 +13,12 @@ import (
 )
 
 // embedConvs are feature requests the words alone do not group: the same
-// ask in English and Japanese, and a differently worded English one.
+// ask in English and Japanese (which the glossary bridges), and an English
+// one worded with none of the glossary's words for it.
 var embedConvs = []string{
 	`{"source":"zendesk","external_id":"1","created_at":"2026-10-01T09:00:00Z","messages":[{"role":"customer","text":"Please add a dark theme to the app, write to dana@globex.example"}]}`,
 	`{"source":"zendesk","external_id":"2","created_at":"2026-10-02T09:00:00Z","language":"ja","messages":[{"role":"customer","text":"ダークモードを追加してほしいです。"}]}`,
-	`{"source":"zendesk","external_id":"3","created_at":"2026-10-03T09:00:00Z","messages":[{"role":"customer","text":"We would love a night mode for late shifts."}]}`,
+	`{"source":"zendesk","external_id":"3","created_at":"2026-10-03T09:00:00Z","messages":[{"role":"customer","text":"Could you add an option for white text on a black background for late shifts?"}]}`,
 }
 
 func embedSetup(t *testing.T, url string) (dir, cfgPath string) {

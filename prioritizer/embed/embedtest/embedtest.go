@@ -27,7 +27,7 @@ const Dims = 48
 // Concepts are the wordings that mean the same thing to the fake.
 var Concepts = [][]string{
 	{"calendar", "カレンダー"},
-	{"dark mode", "dark theme", "night mode", "ダークモード", "ダークテーマ"},
+	{"dark mode", "dark theme", "night mode", "black background", "ダークモード", "ダークテーマ"},
 	{"sso", "single sign-on", "saml", "シングルサインオン"},
 	{"invoice", "billing statement", "請求書"},
 	{"slow", "takes forever", "sluggish", "遅い", "重い"},
