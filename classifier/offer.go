@@ -16,10 +16,20 @@ var offer = mustMatcher(`\bwould (a|an|it|that|this) [^.?!]{0,60}\b(help|be (use
 // useful", "a one-off would help right now", 「助かります」).
 var acceptance = mustMatcher(`\b(would|will) (really )?(help|be (useful|great|helpful|good|perfect|appreciated|ideal))\b|\bsounds (good|great|perfect)\b|\bthat works\b|\bplease (send|go ahead|do)\b|(助かります|お願いします|お願いいたします)`)
 
+// logOffer matches support offering to log the ask as a request ("Shall I
+// log a request for .xlsx export?", 「要望として登録しましょうか」): a reply
+// that agrees to it takes up the offer, and what it adds is the ask's
+// reason.
+var logOffer = mustMatcher(`\b(shall|should|can|may) i (log|file|add|raise|submit|record|pass|put)\b[^.?!]{0,60}\b(request|vote|feature|idea|feedback|suggestion)|\b(want|like) me to (log|file|add|raise|submit|pass)\b|(要望|リクエスト)として[^。？?]{0,20}(登録|共有|お伝え)(しましょうか|いたしましょうか)`)
+
 // clarify matches support asking what exactly the customer needs of the
 // ask just made ("Do you need critical path as well or mainly
 // dependencies?", 「どの形式が必要でしょうか」).
 var clarify = mustMatcher(`\b(do|would) you (also |mainly |just )?need\b[^?]*\?|\bor (mainly|just|only)\b[^?]*\?|\bis it (mainly|just|only)\b[^?]*\?|\bwhich (one|ones|format|formats|fields|view|views|option|options)\b[^?]*\?|(どの|どちらの)[^？?]{0,20}(が必要|をご希望|がよろしい)`)
+
+// newAsk matches a reply that, after agreeing, asks for something more
+// ("yes please, and could you also add PDF?").
+var newAsk = mustMatcher(`[?？]|\b(also|another|as well|too)\b|\b(could|can|would) you\b|\bplease (add|make|let|allow)\b|(あと|それと|また)、|ほしい|欲しい|いただけますか`)
 
 // maxAcceptTerms is how many content terms a reply taking an offer may
 // have: "A call would be useful, please send some times" has four.
@@ -44,7 +54,7 @@ func acceptOffers(conv voc.Conversation, sents []sentence) {
 	replying := map[int]bool{}
 	seen := false // an ask before this sentence
 	for _, s := range sents {
-		if seen && s.msg > first && s.pred.Kind.Backlog() && s.by != voc.ByHuman && len(textnorm.Terms(s.text)) <= maxAcceptTerms {
+		if seen && s.msg > first && s.pred.Kind.Backlog() && s.by != voc.ByHuman && (len(textnorm.Terms(s.text)) <= maxAcceptTerms || assent.match(s.folded)) {
 			replying[s.msg] = true
 		}
 		seen = seen || s.pred.Kind.Backlog() || s.pred.Kind == voc.KindQuestion
@@ -64,6 +74,8 @@ func acceptOffers(conv voc.Conversation, sents []sentence) {
 				switch {
 				case clarify.match(t):
 					offered[i] = "clarify"
+				case logOffer.match(t):
+					offered[i] = "log"
 				case offer.match(t):
 					offered[i] = "offer"
 				}
@@ -82,11 +94,17 @@ func acceptOffers(conv voc.Conversation, sents []sentence) {
 			asked = asked || s.pred.Kind.Backlog() || s.pred.Kind == voc.KindQuestion
 			continue
 		}
-		if !asked || len(textnorm.Terms(s.text)) > maxAcceptTerms || topicShift.match(s.folded) {
+		// Agreeing to have the ask logged ("Yes please - our billing
+		// partners insist on xlsx") gives the ask's reason, however long,
+		// unless it goes on to ask something new.
+		logged := did == "log" && asked && assent.match(s.folded) && !newAsk.match(s.folded)
+		if !logged && (!asked || len(textnorm.Terms(s.text)) > maxAcceptTerms || topicShift.match(s.folded)) {
 			asked = true
 			continue
 		}
 		switch cue := acceptance.find(s.folded); {
+		case logged:
+			s.pred.Reason = fmt.Sprintf("agrees to support logging the ask before it, and says why; not a new ask; %s", s.pred.Reason)
 		case did == "clarify":
 			// The answer details the ask before it: "critical path would
 			// be nice but not a dealbreaker".

@@ -66,3 +66,43 @@ func TestTakingUpAnOfferIsNoAsk(t *testing.T) {
 		checkItems(t, c.name, classifyDialog(cl, c.name, c.msgs...), c.want)
 	}
 }
+
+// TestAgreeingToLogTheAskGivesItsReason: support offers to log the ask as
+// a request, and the customer's "yes please" with a reason of any length
+// is that ask's reason, not a topic of its own; a reply that goes on to
+// ask for more stays an ask.
+func TestAgreeingToLogTheAskGivesItsReason(t *testing.T) {
+	m := kindModel{featureWords: []string{"please add", "xlsx", "pdf export", "受け取ってくれない", "欲しい"},
+		questionWords: []string{"can reports", "できますか"}}
+	cl := New(m, nil, redactFunc(func(s string) string { return s }))
+	cases := []struct {
+		name string
+		msgs []turn
+		want []wantItem
+	}{
+		{"yes please, with a long reason", []turn{
+			cust("Please add an export of reports to Excel."),
+			agent("Only CSV and PDF at the moment. Shall I log a request for .xlsx export?"),
+			cust("Yes please - our billing partners insist on xlsx files with the formatting and the formulas intact.")},
+			[]wantItem{{voc.KindFeature, "export of reports to Excel"}}},
+		{"Japanese: はい、ぜひ, with a reason", []turn{
+			cust("レポートをExcel形式で出力する機能が欲しいです。"),
+			agent("現在はCSVとPDFのみです。要望として登録いたしましょうか。"),
+			cust("はい、ぜひお願いします、取引先がxlsxの書式付きでないと受け取ってくれないので。")},
+			[]wantItem{{voc.KindFeature, "Excel形式"}}},
+		// Not folded: no offer to log, or the reply asks for more.
+		{"an offer of something else: the long reply stays an ask", []turn{
+			cust("Please add an export of reports to Excel."),
+			agent("Would a call with our product team help?"),
+			cust("Yes please - our billing partners insist on xlsx files with the formatting and the formulas intact.")},
+			[]wantItem{{voc.KindFeature, "export of reports to Excel"}, {voc.KindFeature, "billing partners"}}},
+		{"yes please, and a new ask", []turn{
+			cust("Please add an export of reports to Excel."),
+			agent("Shall I log a request for .xlsx export?"),
+			cust("Yes please, and could you also add a PDF export of invoices for our xlsx users?")},
+			[]wantItem{{voc.KindFeature, "export of reports to Excel"}, {voc.KindFeature, "PDF export of invoices"}}},
+	}
+	for _, c := range cases {
+		checkItems(t, c.name, classifyDialog(cl, c.name, c.msgs...), c.want)
+	}
+}
