@@ -81,6 +81,9 @@ func followUps(conv voc.Conversation, sents []sentence) (kind voc.Kind, cue stri
 				s := &sents[q]
 				s.pred.Kind, s.by = kind, voc.ByRule
 				s.pred.Reason += fmt.Sprintf("; support's reply calls it a %s (%q)", kind, cue)
+				if kind == voc.KindBug {
+					describeFault(sents, q)
+				}
 			}
 		}
 	}
@@ -148,4 +151,23 @@ func questionFirst(sents []sentence) bool {
 		}
 	}
 	return false
+}
+
+// maxFaultLead is how many sentences before a question that support's
+// reply calls a fault may join it as the failure it asks about.
+const maxFaultLead = 2
+
+// describeFault makes the sentences just before sentence q in its message,
+// which ask nothing themselves, part of the bug report q became: "Japanese
+// search finds nothing for 「発表会」. Is some setting needed?" is one
+// report whose quote must carry the failure, not only the question.
+func describeFault(sents []sentence, q int) {
+	for i := q - 1; i >= 0 && i >= q-maxFaultLead; i-- {
+		s := &sents[i]
+		if s.msg != sents[q].msg || s.by == voc.ByHuman || s.pred.Kind.Backlog() {
+			return
+		}
+		s.pred.Kind, s.by = voc.KindBug, voc.ByRule
+		s.pred.Reason += "; describes the fault support's reply names, asked about after it"
+	}
 }

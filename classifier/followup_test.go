@@ -90,3 +90,40 @@ func TestFollowUpsAreNotNewAsks(t *testing.T) {
 		checkItems(t, c.name, classifyDialog(cl, c.name, c.msgs...), c.want)
 	}
 }
+
+// TestFaultVerdictKeepsTheFailureInTheQuote: when support calls the
+// customer's question a known fault, the sentences before it in the same
+// message that describe the failure become one bug report with it, so the
+// quote (and the topic's title) says what fails, not only "Is some setting
+// needed?". Sentences of an earlier message, and an ask of its own, stay
+// apart.
+func TestFaultVerdictKeepsTheFailureInTheQuote(t *testing.T) {
+	m := kindModel{featureWords: []string{"please add"}, questionWords: []string{"setting needed", "必要ですか"}}
+	cl := New(m, nil, redactFunc(func(s string) string { return s }))
+	cases := []struct {
+		name string
+		msgs []turn
+		want []wantItem
+	}{
+		{"English", []turn{
+			cust("Search finds nothing for Japanese task names. Searching for a task's exact title gives zero results. Is some setting needed?"),
+			agent("Sorry for the wait: this is a known issue and we're working on a fix.")},
+			[]wantItem{{voc.KindBug, "Search finds nothing for Japanese task names. Searching for a task's exact title gives zero results. Is some setting needed?"}}},
+		{"Japanese", []turn{
+			cust("すみません、検索で日本語が使えないみたいです。「発表会」で検索しても出てきません。何か設定が必要ですか？"),
+			agent("日本語のタスク名が検索に表示されない不具合が発生しており、現在修正中です。")},
+			[]wantItem{{voc.KindBug, "検索で日本語が使えないみたいです。 「発表会」で検索しても出てきません。 何か設定が必要ですか？"}}},
+		{"an earlier message stays out", []turn{
+			cust("Search finds nothing for Japanese task names."),
+			cust("Is some setting needed?"),
+			agent("This is a known issue, we're working on a fix.")},
+			[]wantItem{{voc.KindBug, "Is some setting needed?"}}},
+		{"an ask of its own stays apart", []turn{
+			cust("Please add a dark mode. Is some setting needed for search in Japanese?"),
+			agent("Dark mode is logged. Search in Japanese is a known issue, we're working on a fix.")},
+			[]wantItem{{voc.KindFeature, "Please add a dark mode."}}},
+	}
+	for _, c := range cases {
+		checkItems(t, c.name, classifyDialog(cl, c.name, c.msgs...), c.want)
+	}
+}
