@@ -25,6 +25,11 @@ var (
 // incident or a dispute ("we need the RCA", "what service credit applies
 // under our SLA", 「再発防止策をご報告ください」), not a request for the
 // product.
+// regainAccess matches a request to be let back into the account ("please
+// let me log in again", 「ログインできるようにしてください」): after the
+// customer's own slip it is for support, not the product.
+var regainAccess = mustMatcher(`(\blet (me|us) (log|sign) ?in\b|\b(restore|recover|unlock) (my|our) (access|account|login)\b|\b(get|let) (me|us) back in(to)?\b|\breset (my|our) (password|account|2fa)\b|ログインできるように|ログインさせて|アカウントを(復旧|戻して)|アクセスできるように(して|お願い))`)
+
 var accountRequest = mustMatcher(`(\brca\b|\broot cause\b|\b(sla|service) credits?\b|\bcredit (us|me|our account)\b|\bincident report\b|\bpost-?mortem\b|原因(の)?(報告|説明|究明)|再発防止|障害報告)`)
 
 // wayTo matches a question whether there is a way ("Is there a way to get
@@ -79,6 +84,11 @@ func reclassifyComplaint(it *voc.Item, folded, message string) {
 			if it.Fault = faultOf(voc.KindOther, folded); it.Fault == voc.FaultNone {
 				it.Fault = voc.FaultUnclear
 			}
+		} else if cue := regainAccess.find(folded); cue != "" && faultOf(voc.KindOther, message) == voc.FaultCustomer {
+			// "I forgot my password and the e-mail I signed up with.
+			// Please let me log in again."
+			reason = fmt.Sprintf("asks support to restore access after the customer's own doing (%q): a complaint, not a request", strings.TrimSpace(customerFault.find(message)))
+			it.Fault = voc.FaultCustomer
 		}
 	case it.Kind == voc.KindQuestion:
 		if cue := complaint.find(folded); cue != "" {

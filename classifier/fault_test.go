@@ -31,6 +31,8 @@ func TestFaultOf(t *testing.T) {
 		{voc.KindBug, "スマホを機種変更したらコードが届きません。", voc.FaultCustomer},
 		{voc.KindOther, "二重請求されています。", voc.FaultService},
 		{voc.KindOther, "返金してください。", voc.FaultUnclear},
+		{voc.KindBug, "I don't remember which email I signed up with, so the reset fails.", voc.FaultCustomer},
+		{voc.KindBug, "メールアドレスがわからないので再設定できません", voc.FaultCustomer},
 	}
 	for _, c := range cases {
 		if got := faultOf(c.kind, textnorm.Fold(c.text)); got != c.want {
@@ -85,4 +87,19 @@ func TestCustomerSlipIsNotABugReport(t *testing.T) {
 		{"We accidentally deleted a task and since your update the board crashes.", voc.KindBug, voc.FaultUnclear},
 	}
 	checkKindFaultWhy(t, cl, cases, "the customer's own doing")
+}
+
+// TestRegainingAccessAfterASlipIsNoRequest: "please let me log in" after
+// the customer forgot their password is for support (the customer's
+// fault), not a feature request; a real request beside the same slip, or
+// the same words without one, stays a request.
+func TestRegainingAccessAfterASlipIsNoRequest(t *testing.T) {
+	m := kindModel{featureWords: []string{"please let me", "please add", "してください"}}
+	cl := New(m, nil, redactFunc(func(s string) string { return s }))
+	checkKindFaultWhy(t, cl, []kindFault{
+		{"パスワードを忘れました。ログインできるようにしてください。", voc.KindOther, voc.FaultCustomer},
+		{"I forgot my password and my phone is new. Please let me log in again.", voc.KindOther, voc.FaultCustomer},
+		{"I forgot my password. Please add passwordless login with magic links.", voc.KindFeature, voc.FaultNone},
+		{"Please let me log in with my Google account.", voc.KindFeature, voc.FaultNone},
+	}, "restore access")
 }

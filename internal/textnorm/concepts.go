@@ -21,7 +21,7 @@ var concepts = map[string][]string{
 	"notification": {"notification", "notify", "alert", "通知"},
 	"email":        {"email", "mail", "メール"},
 	"search":       {"search", "検索"},
-	"login":        {"login", "log", "sign", "ログイン", "サインイン"},
+	"login":        {"login", "log", "signin", "signon", "ログイン", "サインイン"},
 	"sso":          {"sso", "saml", "シングルサインオン"},
 	"password":     {"password", "パスワード"},
 	"permission":   {"permission", "role", "権限"},
@@ -59,6 +59,9 @@ var concepts = map[string][]string{
 	"slow":         {"slow", "遅い", "重い"},
 	"japanese":     {"japanese", "日本語"},
 }
+
+// signInto are the words after "sign" that make it a login.
+var signInto = map[string]bool{"in": true, "on": true, "into": true}
 
 // conceptOf maps a surface term (English stem or Japanese term) to its
 // concept; Japanese terms are matched by prefix of the bigram they start.
@@ -110,9 +113,15 @@ func Concepts(s string) []string {
 			out = append(out, "~"+c)
 		}
 	}
-	for _, w := range strings.FieldsFunc(f, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) {
+	words := strings.FieldsFunc(f, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') })
+	for i, w := range words {
 		if c, ok := conceptOf[Stem(w)]; ok {
 			add(c)
+		}
+		// "Sign" is a login only as "sign in" / "sign on": a
+		// change "signed off" by the site manager is no login.
+		if Stem(w) == "sign" && i+1 < len(words) && signInto[words[i+1]] {
+			add("login")
 		}
 	}
 	if isASCIIWord(f) {

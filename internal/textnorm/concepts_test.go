@@ -50,3 +50,30 @@ func TestTimeIsNotTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestSignOffIsNotALogin: "sign" is a login only as "sign in" or "sign
+// on"; work "signed off" by a site manager, or a contract to sign, is not.
+func TestSignOffIsNotALogin(t *testing.T) {
+	has := func(s string) bool {
+		for _, c := range Concepts(s) {
+			if c == "~login" {
+				return true
+			}
+		}
+		return false
+	}
+	for s, want := range map[string]bool{
+		"I can't sign in since the update":                        true,
+		"Users who sign on with Okta loop back to the login page": true,
+		"Signing into the app fails":                              true,
+		"SSO signin is broken":                                    true,
+		"ログインできません":                                               true,
+		"you can't do drywall until electrical is signed off":     false,
+		"please sign the attached contract":                       false,
+		"we need a signature field on forms":                      false,
+	} {
+		if got := has(s); got != want {
+			t.Errorf("%q: login concept %v, want %v", s, got, want)
+		}
+	}
+}
