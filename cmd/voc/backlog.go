@@ -8,7 +8,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/voc-dev/voc"
@@ -65,17 +64,17 @@ func printBacklog(w io.Writer, entries []backlogEntry, format string) error {
 		}
 		return enc.Encode(entries)
 	case "table", "":
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "RANK\tID\tSTATUS\tKIND\tACCOUNTS\tMRR\tSCORE\tAREA\tTITLE")
+		t := table{}
+		t.add("RANK", "ID", "STATUS", "KIND", "ACCOUNTS", "MRR", "SCORE", "AREA", "TITLE")
 		for _, e := range entries {
 			status := string(e.Status)
 			if e.Decision != nil && e.Decision.NonGoal != "" {
 				status += " (" + e.Decision.NonGoal + ")"
 			}
-			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%d\t%s\t%.1f\t%s\t%s\n", e.Rank, e.ID, status, e.Kind, e.Accounts,
-				voc.FormatMoney(e.MRR, e.Currency), e.Score, dash(e.Area), prioritizer.Shorten(e.Title, 70))
+			t.add(strconv.Itoa(e.Rank), strconv.FormatInt(e.ID, 10), status, string(e.Kind), strconv.Itoa(e.Accounts),
+				voc.FormatMoney(e.MRR, e.Currency), strconv.FormatFloat(e.Score, 'f', 1, 64), dash(e.Area), prioritizer.Shorten(e.Title, 70))
 		}
-		return tw.Flush()
+		return t.write(w)
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"rank", "id", "status", "kind", "area", "accounts", "mrr", "currency", "score", "reach", "revenue", "non_goal", "title"})

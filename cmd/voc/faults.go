@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"sort"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -135,12 +136,12 @@ func listUnclear(ctx context.Context, e *env, a *app, since time.Time, format st
 		fmt.Fprintln(e.stdout, "no complaint of unclear fault in that time")
 		return nil
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ITEM\tASKED\tKIND\tACCOUNT\tQUOTE")
+	t := table{}
+	t.add("ITEM", "ASKED", "KIND", "ACCOUNT", "QUOTE")
 	for _, c := range out {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", c.ID, c.AskedAt.Format("2006-01-02"), c.Kind, c.Account, prioritizer.Shorten(c.Quote, 90))
+		t.add(strconv.FormatInt(c.ID, 10), c.AskedAt.Format("2006-01-02"), string(c.Kind), c.Account, prioritizer.Shorten(c.Quote, 90))
 	}
-	if err := tw.Flush(); err != nil {
+	if err := t.write(e.stdout); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "\nSay whose fault each is: voc label ITEM KIND --fault service|customer")

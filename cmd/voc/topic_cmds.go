@@ -229,7 +229,7 @@ func printTopic(w io.Writer, d *topicDetail) {
 	}
 	fmt.Fprintf(w, "\nAccounts:\n")
 	for _, a := range d.Accounts {
-		fmt.Fprintf(w, "  %-32s %-12s %-11s %12s  %d asks\n", a.Name, dash(a.Plan), dash(a.Segment), a.MRR, a.Asks)
+		fmt.Fprintf(w, "  %s %-12s %-11s %12s  %d asks\n", padRight(a.Name, 32), dash(a.Plan), dash(a.Segment), a.MRR, a.Asks)
 	}
 	fmt.Fprintf(w, "\nTimeline (asks per week):\n")
 	for _, wk := range d.Weekly {
