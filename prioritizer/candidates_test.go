@@ -19,11 +19,7 @@ func TestNewWordsDoNotHideTheTopic(t *testing.T) {
 	for i := 0; i < 30; i++ {
 		docs = append(docs, []string{fmt.Sprintf("filler%d", i), fmt.Sprintf("other%d", i)})
 	}
-	words := newVocab()
-	var toks [][]term
-	for _, d := range docs {
-		toks = append(toks, words.intern(d))
-	}
+	words, toks := internDocs(docs)
 	c := newClusterer(toks, words, DefaultThreshold)
 	k, _ := c.add(toks[0], nil)
 

@@ -21,11 +21,7 @@ func TestOneHeavyWordIsNotOneAsk(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		docs = append(docs, []string{"windows", fmt.Sprintf("filler%d", i), fmt.Sprintf("other%d", i)})
 	}
-	words := newVocab()
-	var toks [][]term
-	for _, d := range docs {
-		toks = append(toks, words.intern(d))
-	}
+	words, toks := internDocs(docs)
 	c := newClusterer(toks, words, DefaultThreshold)
 	seed, _ := c.add(toks[0], nil)
 
@@ -51,4 +47,14 @@ func TestOneHeavyWordIsNotOneAsk(t *testing.T) {
 	if k, _ := p.add(toks[1], nil); k != ps {
 		t.Errorf("without the guard the probe should have joined (similarity %.3f)", sim)
 	}
+}
+
+// internDocs interns each document's terms in one vocabulary.
+func internDocs(docs [][]string) (*vocab, [][]term) {
+	words := newVocab()
+	toks := make([][]term, len(docs))
+	for i, d := range docs {
+		toks[i] = words.intern(d)
+	}
+	return words, toks
 }

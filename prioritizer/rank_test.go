@@ -101,12 +101,7 @@ func TestClusteringWording(t *testing.T) {
 		ask(8, voc.KindFeature, "ガントチャート表示の機能を追加していただけないでしょうか", "h"),
 	}
 	res := Rank(asks, nil, nil, cfg())
-	topicOf := map[int64]string{}
-	for key, ids := range res.Members {
-		for _, id := range ids {
-			topicOf[id] = key
-		}
-	}
+	topicOf := topicsOf(res)
 	same := [][2]int64{{1, 2}, {1, 3}, {4, 5}, {7, 8}}
 	for _, p := range same {
 		if topicOf[p[0]] != topicOf[p[1]] {
@@ -244,12 +239,7 @@ func TestEnglishAndJapaneseMeet(t *testing.T) {
 		asks[2+i].Language = "ja"
 	}
 	res := Rank(asks, nil, nil, cfg())
-	topicOf := map[int64]string{}
-	for key, ids := range res.Members {
-		for _, id := range ids {
-			topicOf[id] = key
-		}
-	}
+	topicOf := topicsOf(res)
 	if topicOf[1] != topicOf[3] || topicOf[2] != topicOf[4] || topicOf[1] != topicOf[2] {
 		t.Errorf("the English and Japanese CSV time-outs should be one topic: %v", topicOf)
 	}
@@ -300,12 +290,7 @@ func TestIncrementalRanking(t *testing.T) {
 		asks = append(asks, ask(int64(i+1), voc.KindFeature, texts[i%len(texts)], fmt.Sprint("a", i%9)))
 	}
 	first := Rank(asks, nil, nil, cfg())
-	topicOf := map[int64]string{}
-	for key, ids := range first.Members {
-		for _, id := range ids {
-			topicOf[id] = key
-		}
-	}
+	topicOf := topicsOf(first)
 	kept := func(as []Ask) []Ask {
 		out := append([]Ask(nil), as...)
 		for i := range out {
@@ -356,16 +341,22 @@ func TestJapaneseReportJoinsEveryEnglishWording(t *testing.T) {
 		t.Fatalf("without the Japanese report the English asks should form 3 topics, got %d: the test would not mean anything", len(alone.Members))
 	}
 	res := Rank(asks, nil, nil, cfg())
-	topicOf := map[int64]string{}
-	for key, ids := range res.Members {
-		for _, id := range ids {
-			topicOf[id] = key
-		}
-	}
+	topicOf := topicsOf(res)
 	if topicOf[1] != topicOf[3] || topicOf[2] != topicOf[3] {
 		t.Errorf("the Japanese report and both English wordings should be one topic: %v", topicOf)
 	}
 	if topicOf[4] == topicOf[3] {
 		t.Errorf("the Android crash must stay apart: %v", topicOf)
 	}
+}
+
+// topicsOf maps each ask's id to its topic's key.
+func topicsOf(res Result) map[int64]string {
+	out := map[int64]string{}
+	for key, ids := range res.Members {
+		for _, id := range ids {
+			out[id] = key
+		}
+	}
+	return out
 }

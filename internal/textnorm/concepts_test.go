@@ -30,14 +30,6 @@ func TestConceptOfIsDeterministic(t *testing.T) {
 // TestTimeIsNotTimeout pins a glossary mend: "time" (a time report, time
 // zones) is not a timeout; "timed out" and "timeout" are.
 func TestTimeIsNotTimeout(t *testing.T) {
-	has := func(s string) bool {
-		for _, c := range Concepts(s) {
-			if c == "~timeout" {
-				return true
-			}
-		}
-		return false
-	}
 	for s, want := range map[string]bool{
 		"export the client time report": false,
 		"times are off by an hour":      false,
@@ -45,7 +37,7 @@ func TestTimeIsNotTimeout(t *testing.T) {
 		"504 Gateway Timeout":           true,
 		"保存するとタイムアウトします":                true,
 	} {
-		if got := has(s); got != want {
+		if got := hasConcept(s, "timeout"); got != want {
 			t.Errorf("%q: timeout concept %v, want %v (%v)", s, got, want, Concepts(s))
 		}
 	}
@@ -54,14 +46,6 @@ func TestTimeIsNotTimeout(t *testing.T) {
 // TestSignOffIsNotALogin: "sign" is a login only as "sign in" or "sign
 // on"; work "signed off" by a site manager, or a contract to sign, is not.
 func TestSignOffIsNotALogin(t *testing.T) {
-	has := func(s string) bool {
-		for _, c := range Concepts(s) {
-			if c == "~login" {
-				return true
-			}
-		}
-		return false
-	}
 	for s, want := range map[string]bool{
 		"I can't sign in since the update":                        true,
 		"Users who sign on with Okta loop back to the login page": true,
@@ -72,8 +56,18 @@ func TestSignOffIsNotALogin(t *testing.T) {
 		"please sign the attached contract":                       false,
 		"we need a signature field on forms":                      false,
 	} {
-		if got := has(s); got != want {
+		if got := hasConcept(s, "login"); got != want {
 			t.Errorf("%q: login concept %v, want %v", s, got, want)
 		}
 	}
+}
+
+// hasConcept reports whether Concepts(s) holds concept c.
+func hasConcept(s, c string) bool {
+	for _, got := range Concepts(s) {
+		if got == "~"+c {
+			return true
+		}
+	}
+	return false
 }
