@@ -120,9 +120,10 @@ func followUps(conv voc.Conversation, sents []sentence) (kind voc.Kind, cue stri
 	return kind, cue, known
 }
 
-// bugsBesideRequests returns the bug reports, not labelled by a person and
-// not stating a failure outright ("error 504", "it crashes"), in customer
-// messages before message at that also hold a request or a question.
+// bugsBesideRequests returns the bug reports, not labelled by a person,
+// not stating a failure outright ("error 504", "it crashes") and not the
+// reason for a request, in customer messages before message at that also
+// hold a request or a question.
 func bugsBesideRequests(sents []sentence, at int) []int {
 	asks := map[int]bool{}
 	for _, s := range sents {
@@ -132,7 +133,11 @@ func bugsBesideRequests(sents []sentence, at int) []int {
 	}
 	var out []int
 	for i, s := range sents {
-		if s.msg < at && s.pred.Kind == voc.KindBug && s.by != voc.ByHuman && asks[s.msg] && !fault.match(s.folded) {
+		// A sentence that says why the customer asks ("nothing in Flow
+		// shows that", "we do it by hand") is the request's reason, which
+		// demoteMotivation reads, not the limitation asked about.
+		if s.msg < at && s.pred.Kind == voc.KindBug && s.by != voc.ByHuman && asks[s.msg] && !fault.match(s.folded) &&
+			!coping.match(s.folded) && !situation.match(s.folded) {
 			out = append(out, i)
 		}
 	}

@@ -127,3 +127,29 @@ func TestFaultVerdictKeepsTheFailureInTheQuote(t *testing.T) {
 		checkItems(t, c.name, classifyDialog(cl, c.name, c.msgs...), c.want)
 	}
 }
+
+// TestReasonBesideAGapIsNoSecondRequest: when support calls the ask a gap,
+// a sentence beside it that says why the customer asks ("right now nothing
+// in Flow shows that") is the request's reason, not a second request; a
+// limitation written as a bug beside it is still part of the request.
+func TestReasonBesideAGapIsNoSecondRequest(t *testing.T) {
+	m := kindModel{bugWords: []string{"nothing in flow", "doesn't update"}, featureWords: []string{"can you add"}}
+	cl := New(m, nil, redactFunc(func(s string) string { return s }))
+	cases := []struct {
+		name string
+		msgs []turn
+		want []wantItem
+	}{
+		{"the reason", []turn{
+			cust("The trades depend on each other and right now nothing in Flow shows that. Can you add a Gantt view with dependencies?"),
+			agent("A Gantt view isn't available yet, I've logged the request.")},
+			[]wantItem{{voc.KindFeature, "Gantt view"}}},
+		{"the limitation", []turn{
+			cust("The calendar feed is one way only and doesn't update. Can you add two-way sync?"),
+			agent("Two-way sync isn't available yet, I've logged the request.")},
+			[]wantItem{{voc.KindFeature, "one way only and doesn't update. Can you add two-way sync?"}}},
+	}
+	for _, c := range cases {
+		checkItems(t, c.name, classifyDialog(cl, c.name, c.msgs...), c.want)
+	}
+}
