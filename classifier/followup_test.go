@@ -141,7 +141,7 @@ func TestReasonBesideAGapIsNoSecondRequest(t *testing.T) {
 		want []wantItem
 	}{
 		{"the reason", []turn{
-			cust("The trades depend on each other and right now nothing in Flow shows that. Can you add a Gantt view with dependencies?"),
+			cust("The trades depend on each other and right now nothing in Flow shows that. When one is late I move twenty dates. Can you add a Gantt view with dependencies?"),
 			agent("A Gantt view isn't available yet, I've logged the request.")},
 			[]wantItem{{voc.KindFeature, "Gantt view"}}},
 		{"the limitation", []turn{
