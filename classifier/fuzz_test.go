@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"io/fs"
 	"sync"
 	"testing"
 	"unicode/utf8"
@@ -8,7 +9,6 @@ import (
 	"github.com/voc-dev/voc"
 	"github.com/voc-dev/voc/examples"
 	"github.com/voc-dev/voc/internal/redact"
-	"io/fs"
 )
 
 var fuzzClassifier = sync.OnceValues(func() (*Classifier, error) {
