@@ -25,12 +25,12 @@ var (
 // incident or a dispute ("we need the RCA", "what service credit applies
 // under our SLA", 「再発防止策をご報告ください」), not a request for the
 // product.
+var accountRequest = mustMatcher(`(\brca\b|\broot cause\b|\b(sla|service) credits?\b|\bcredit (us|me|our account)\b|\bincident report\b|\bpost-?mortem\b|原因(の)?(報告|説明|究明)|再発防止|障害報告)`)
+
 // regainAccess matches a request to be let back into the account ("please
 // let me log in again", 「ログインできるようにしてください」): after the
 // customer's own slip it is for support, not the product.
 var regainAccess = mustMatcher(`(\blet (me|us) (log|sign) ?in\b|\b(restore|recover|unlock) (my|our) (access|account|login)\b|\b(get|let) (me|us) back in(to)?\b|\breset (my|our) (password|account|2fa)\b|ログインできるように|ログインさせて|アカウントを(復旧|戻して)|アクセスできるように(して|お願い))`)
-
-var accountRequest = mustMatcher(`(\brca\b|\broot cause\b|\b(sla|service) credits?\b|\bcredit (us|me|our account)\b|\bincident report\b|\bpost-?mortem\b|原因(の)?(報告|説明|究明)|再発防止|障害報告)`)
 
 // wayTo matches a question whether there is a way ("Is there a way to get
 // it back?", 「元に戻す方法はありますか」): like a how-to (howTo), after the

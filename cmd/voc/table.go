@@ -33,11 +33,9 @@ func padRight(s string, w int) string {
 }
 
 // table lays out rows in columns two spaces apart, measured in terminal
-// columns; the last column is not padded. right marks the columns aligned
-// to the right (numbers).
+// columns; the last column is not padded.
 type table struct {
-	rows  [][]string
-	right map[int]bool
+	rows [][]string
 }
 
 // add appends one row.
@@ -57,19 +55,12 @@ func (t *table) write(w io.Writer) error {
 	var b strings.Builder
 	for _, r := range t.rows {
 		for i, c := range r {
-			last := i == len(r)-1
-			switch {
-			case t.right[i]:
-				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)))
+			if i == len(r)-1 {
 				b.WriteString(c)
-			case last:
-				b.WriteString(c)
-			default:
-				b.WriteString(padRight(c, widths[i]))
+				break
 			}
-			if !last {
-				b.WriteString("  ")
-			}
+			b.WriteString(padRight(c, widths[i]))
+			b.WriteString("  ")
 		}
 		b.WriteByte('\n')
 	}
